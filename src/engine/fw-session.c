@@ -69,6 +69,7 @@ struct _FwSession
   GStrv             topics;
   GPtrArray        *shards;        /* Shard * */
   GHashTable       *rejected;      /* topic → reason */
+  GHashTable       *accepted;      /* every topic an event may arrive on */
   FwCorrelationSet *seen;
 
   FwSessionState    state;
@@ -472,6 +473,16 @@ channel_message_cb (FwChannel      *channel,
   switch (fw_notification_get_kind (notification))
     {
     case FW_NOTIFICATION_KIND_EVENT:
+      if (!g_hash_table_contains (self->accepted, fw_notification_get_topic (notification)))
+        {
+          g_autofree char *message = NULL;
+
+          self->n_rejected_frames++;
+          message = g_strdup_printf ("Ignored an event on a topic that was not subscribed (%.200s)",
+                                     fw_notification_get_topic (notification));
+          emit_warning (self, message);
+          return;
+        }
       id = fw_notification_get_correlation_id (notification);
       if (id != NULL && !fw_correlation_set_add (self->seen, id))
         {
@@ -1102,6 +1113,26 @@ fw_session_set_topics (FwSession          *self,
   g_strfreev (self->topics);
   self->topics = g_strv_builder_end (builder);
 
+  /* The combined form v2.users.{id}?presence&routingStatus delivers events
+   * on v2.users.{id}.presence and v2.users.{id}.routingStatus. */
+  g_hash_table_remove_all (self->accepted);
+  for (guint i = 0; self->topics[i] != NULL; i++)
+    {
+      const char *query = strchr (self->topics[i], '?');
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *base = NULL;
+
+      g_hash_table_add (self->accepted, g_strdup (self->topics[i]));
+      if (query == NULL)
+        continue;
+
+      base = g_strndup (self->topics[i], query - self->topics[i]);
+      parts = g_strsplit (query + 1, "&", -1);
+      for (guint j = 0; parts[j] != NULL; j++)
+        if (*parts[j] != '\0')
+          g_hash_table_add (self->accepted, g_strdup_printf ("%s.%s", base, parts[j]));
+    }
+
   /* A topic that is wanted again deserves a fresh verdict. */
   g_hash_table_remove_all (self->rejected);
 
@@ -1269,6 +1300,7 @@ fw_session_finalize (GObject *object)
 
   g_clear_pointer (&self->shards, g_ptr_array_unref);
   g_clear_pointer (&self->rejected, g_hash_table_unref);
+  g_clear_pointer (&self->accepted, g_hash_table_unref);
   g_clear_pointer (&self->seen, fw_correlation_set_free);
   g_clear_pointer (&self->topics, g_strfreev);
   g_clear_error (&self->error);
@@ -1462,6 +1494,7 @@ fw_session_init (FwSession *self)
 {
   self->shards = g_ptr_array_new_with_free_func (shard_removed);
   self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->accepted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen = fw_correlation_set_new (65536);
   self->heartbeat_timeout = 70000;
   self->pong_timeout = 10000;

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Installs what Floorwatch needs on Debian 12: with --tests, also what the test
+# suite needs.  Safe to run again: it installs only what is missing.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+build="meson ninja-build pkg-config gcc g++ gettext libglib2.0-dev libglib2.0-bin
+libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libgtk-4-dev libadwaita-1-dev
+libsimdjson-dev libportal-dev libportal-gtk4-dev desktop-file-utils appstream
+gnome-keyring dbus ca-certificates"
+tests="xvfb xauth dbus-x11 imagemagick python3 python3-dbusmock python3-jsonschema
+flatpak-builder locales clang valgrind"
+
+wanted=$build
+if [ "${1:-}" = "--tests" ]; then
+  wanted="$build $tests"
+fi
+
+missing=""
+for package in $wanted; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  if [ "$status" != "installed" ]; then
+    missing="$missing $package"
+  fi
+done
+
+if [ -n "$missing" ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo=sudo
+  fi
+  echo "Installing:$missing"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
