@@ -1,0 +1,27 @@
+#!/bin/sh
+# Sets up and runs Floorwatch: installs what is missing (Debian 12), builds,
+# and starts the app.  With no account stored the app opens its built-in
+# simulator, so there is something live to watch straight away.  Without a
+# graphical session the same demo feed is shown in the terminal instead.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${FW_BUILD_DIR:-$top/_build/app}
+
+"$top/build-aux/install-deps.sh"
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$top" --buildtype=debugoptimized
+fi
+ninja -C "$build"
+
+# GSettings schemas from the build tree, so that nothing needs installing.
+export GSETTINGS_SCHEMA_DIR="$build/data"
+
+if [ -n "${WAYLAND_DISPLAY:-}${DISPLAY:-}" ] && [ -x "$build/src/app/floorwatch" ]; then
+  exec "$build/src/app/floorwatch" "$@"
+fi
+
+echo "No graphical session: showing the live demo feed in this terminal (Ctrl+C ends it)." >&2
+exec "$build/src/cli/floorwatch-cli" watch --demo --format=text "$@"
