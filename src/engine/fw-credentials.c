@@ -1,1 +1,228 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fw-credentials.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fw-credentials"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+
+#include "fw-credentials.h"
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.floorwatch.Floorwatch.Credentials",
+    SECRET_SCHEMA_NONE,
+    {
+      { "environment", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static gboolean
+check_names (GTask      *task,
+             const char *environment,
+             const char *client_id)
+{
+  if (environment == NULL || environment[0] == '\0')
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("No Genesys Cloud region was given for the keyring entry."));
+      return FALSE;
+    }
+
+  if (client_id == NULL || client_id[0] == '\0')
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("No client id was given for the keyring entry."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* libsecret's errors say what went wrong on the bus; say which job failed. */
+static void
+return_keyring_error (GTask      *task,
+                      GError     *error,
+                      const char *what)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_prefix_error (&error, "%s: ", what);
+  g_task_return_error (task, error);
+}
+
+static void
+store_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    return_keyring_error (task, error, _("Could not save the client secret in the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fw_credentials_store_async (const char          *environment,
+                            const char          *client_id,
+                            const char          *secret,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_store_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  if (secret == NULL || secret[0] == '\0')
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The client secret is empty."));
+      return;
+    }
+
+  /* The label is what keyring managers (Seahorse) show. */
+  label = g_strdup_printf (_("Floorwatch client secret for %s (%s)"), client_id, environment);
+
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
+                         cancellable, store_cb, g_steal_pointer (&task),
+                         "environment", environment,
+                         "client-id", client_id,
+                         NULL);
+}
+
+gboolean
+fw_credentials_store_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_store_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    return_keyring_error (task, error, _("Could not read the client secret from the keyring"));
+  else
+    g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
+}
+
+void
+fw_credentials_lookup_async (const char          *environment,
+                             const char          *client_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_lookup_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  secret_password_lookup (get_schema (), cancellable, lookup_cb, g_steal_pointer (&task),
+                          "environment", environment,
+                          "client-id", client_id,
+                          NULL);
+}
+
+char *
+fw_credentials_lookup_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_lookup_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error only means there was nothing to remove. */
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    return_keyring_error (task, error, _("Could not remove the client secret from the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fw_credentials_clear_async (const char          *environment,
+                            const char          *client_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_clear_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  secret_password_clear (get_schema (), cancellable, clear_cb, g_steal_pointer (&task),
+                         "environment", environment,
+                         "client-id", client_id,
+                         NULL);
+}
+
+gboolean
+fw_credentials_clear_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_clear_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+fw_credentials_free_secret (char *secret)
+{
+  /* Wipes the memory before freeing it, whether or not it is in
+   * libsecret's non-pageable pool. */
+  secret_password_free (secret);
+}
