@@ -130,6 +130,58 @@ guint        fw_sim_server_get_n_token_grants   (FwSimServer  *self);
 guint        fw_sim_server_count_requests       (FwSimServer  *self,
                                                  const char   *method,
                                                  const char   *path_prefix);
+
+/* ---- Additions for tests that compare a client with the truth ---- */
+/* Close codes the server uses (UNCONFIRMED for Genesys: its choices are not
+ * documented; a client must treat any close it did not ask for as "reconnect"):
+ *   a second socket connected to the channel: 1000 to the first one;
+ *   channel expired (timer or expire_channels) or removed by the channel
+ *   limit: 1000; end of the socket-closing grace: 1001. */
+#define FW_SIM_CLOSE_REPLACED        1000
+#define FW_SIM_CLOSE_CHANNEL_GONE    1000
+#define FW_SIM_CLOSE_MAINTENANCE     1001
+/* The topic recorded in the published log for fw_sim_server_send_frame()
+ * (those records have an empty correlation_id). */
+#define FW_SIM_TOPIC_RAW_FRAME       "(raw frame)"
+
+/* Frames handed to libsoup by fw_sim_server_flood() so far (all floods). */
+guint64      fw_sim_server_get_n_flooded        (FwSimServer  *self);
+GStrv        fw_sim_server_dup_queue_ids        (FwSimServer  *self);
+GStrv        fw_sim_server_dup_user_ids         (FwSimServer  *self);
+const char  *fw_sim_server_get_queue_name       (FwSimServer  *self,
+                                                 const char   *queue_id);
+const char  *fw_sim_server_get_user_name        (FwSimServer  *self,
+                                                 const char   *user_id);
+/* Current conversation counts of a queue; -1 for an unknown queue. */
+int          fw_sim_server_get_queue_waiting    (FwSimServer  *self,
+                                                 const char   *queue_id);
+int          fw_sim_server_get_queue_alerting   (FwSimServer  *self,
+                                                 const char   *queue_id);
+int          fw_sim_server_get_queue_interacting (FwSimServer *self,
+                                                 const char   *queue_id);
+/* Joined members of the queue with @routing_status ("IDLE", "INTERACTING", …,
+ * or "ON_QUEUE" for all on-queue ones); -1 for an unknown queue. */
+int          fw_sim_server_count_queue_users    (FwSimServer  *self,
+                                                 const char   *queue_id,
+                                                 const char   *routing_status);
+/* "ON_QUEUE", "AVAILABLE", "BREAK", "OFFLINE" (notification casing); NULL if unknown. */
+const char  *fw_sim_server_get_user_presence    (FwSimServer  *self,
+                                                 const char   *user_id);
+/* "OFF_QUEUE", "IDLE", "INTERACTING", "NOT_RESPONDING", "COMMUNICATING"; NULL if unknown. */
+const char  *fw_sim_server_get_user_routing_status (FwSimServer *self,
+                                                 const char   *user_id);
+/* Directed changes; they publish what changed like a step does and return
+ * FALSE for an unknown user or value. */
+gboolean     fw_sim_server_set_user_presence    (FwSimServer  *self,
+                                                 const char   *user_id,
+                                                 const char   *system_presence);
+gboolean     fw_sim_server_set_user_routing_status (FwSimServer *self,
+                                                 const char   *user_id,
+                                                 const char   *status);
+/* A new call enters @queue_id; returns its conversation id (NULL: unknown queue). */
+char        *fw_sim_server_add_call             (FwSimServer  *self,
+                                                 const char   *queue_id);
+
 /* Signals:
  *   "request" (const char *method, const char *path, guint status)  after each answer
  *   "socket-opened" (const char *channel_id), "socket-closed" (const char *channel_id)
