@@ -527,6 +527,9 @@ handle_response (GTask       *task,
     }
 
   message = dup_body_message (call, body);
+  /* "Forbidden (403 Forbidden): Forbidden" says nothing more. */
+  if (message != NULL && g_ascii_strcasecmp (message, phrase) == 0)
+    g_clear_pointer (&message, g_free);
 
   if (status == SOUP_STATUS_NOT_FOUND)
     return_new_error (task, FW_API_ERROR_NOT_FOUND,
@@ -582,7 +585,7 @@ send_cb (GObject      *object,
   g_clear_handle_id (&call->timeout_id, g_source_remove);
 
   if (error == NULL)
-    g_debug ("%s %s → %u (%" G_GINT64_FORMAT " ms)", call->method, call->path,
+    g_debug ("%s %s: %u after %" G_GINT64_FORMAT " ms", call->method, call->path,
              soup_message_get_status (msg),
              (g_get_monotonic_time () - call->attempt_started_us) / 1000);
 
