@@ -197,10 +197,9 @@ token_cb (GObject      *source,
     {
       self->exit_code = fw_cli_exit_code_for_error (error);
       if (self->exit_code == FW_CLI_EXIT_CREDENTIALS)
-        fw_cli_message ("credentials rejected by %s: %s; nothing stored",
-                        fw_environment_get_name (self->environment), error->message);
+        fw_cli_message ("credentials rejected, nothing stored: %s", error->message);
       else
-        fw_cli_message ("cannot check the secret with %s: %s; nothing stored",
+        fw_cli_message ("cannot check the secret with %s, nothing stored: %s",
                         fw_environment_get_name (self->environment), error->message);
       g_main_loop_quit (self->loop);
       return;

@@ -122,8 +122,7 @@ available_topics_cb (GObject      *source,
     {
       self->exit_code = fw_cli_exit_code_for_error (error);
       if (self->exit_code == FW_CLI_EXIT_CREDENTIALS)
-        fw_cli_message ("credentials rejected by %s: %s",
-                        fw_environment_get_name (self->environment), error->message);
+        fw_cli_message ("credentials rejected: %s", error->message);
       else
         fw_cli_message ("cannot list the topics: %s", error->message);
       g_main_loop_quit (self->loop);

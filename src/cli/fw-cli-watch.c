@@ -16,6 +16,10 @@
 #include "fw-cli-private.h"
 #include "fw-sim-server.h"
 
+/* How long a stopping watch waits for the requests that remove its
+ * subscriptions before it exits anyway. */
+#define STOP_GRACE_MS 5000
+
 /* How often the in-process simulator of --demo takes a scenario step: quick
  * enough that events scroll by, slow enough to read them. */
 #define DEMO_TRAFFIC_INTERVAL_MS 400
@@ -50,6 +54,8 @@ typedef struct
   GPtrArray    *demo_topics;
 
   guint64       n_written;
+  guint         n_requests;           /* HTTP requests in flight */
+  gboolean      stopped;
   char         *last_state_line;
 
   guint         duration_id;
@@ -57,6 +63,8 @@ typedef struct
   guint         sigterm_id;
   guint         flush_id;
   guint         finish_id;
+  guint         grace_id;
+  guint         quit_check_id;
 
   int           exit_code;
   gboolean      finishing;
@@ -70,6 +78,11 @@ watch_clear (Watch *self)
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->flush_id, g_source_remove);
   g_clear_handle_id (&self->finish_id, g_source_remove);
+  g_clear_handle_id (&self->grace_id, g_source_remove);
+  g_clear_handle_id (&self->quit_check_id, g_source_remove);
+
+  if (self->api != NULL)
+    g_signal_handlers_disconnect_by_data (fw_api_get_soup_session (self->api), self);
 
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
@@ -94,6 +107,66 @@ watch_clear (Watch *self)
 }
 
 static gboolean
+quit_check_cb (gpointer user_data)
+{
+  Watch *self = user_data;
+
+  self->quit_check_id = 0;
+
+  /* Checked one main-loop round later, so that a request queued from the
+   * callback of the one that just ended (a DELETE after a token grant) is
+   * counted too. */
+  if (self->n_requests == 0)
+    g_main_loop_quit (self->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_queued_cb (SoupSession *soup,
+                   SoupMessage *message,
+                   Watch       *self)
+{
+  self->n_requests++;
+}
+
+static void
+request_unqueued_cb (SoupSession *soup,
+                     SoupMessage *message,
+                     Watch       *self)
+{
+  if (self->n_requests > 0)
+    self->n_requests--;
+
+  if (self->stopped && self->n_requests == 0 && self->quit_check_id == 0)
+    self->quit_check_id = g_idle_add (quit_check_cb, self);
+}
+
+/* Counts the requests in flight on @api, so that a stopping watch can tell
+ * when the last one is answered. */
+static void
+set_api (Watch *self,
+         FwApi *api)
+{
+  SoupSession *soup = fw_api_get_soup_session (api);
+
+  self->api = api;
+  g_signal_connect (soup, "request-queued", G_CALLBACK (request_queued_cb), self);
+  g_signal_connect (soup, "request-unqueued", G_CALLBACK (request_unqueued_cb), self);
+}
+
+static gboolean
+grace_cb (gpointer user_data)
+{
+  Watch *self = user_data;
+
+  self->grace_id = 0;
+  fw_cli_message ("warning: exiting before the server confirmed that our subscriptions are removed");
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 finish_cb (gpointer user_data)
 {
   Watch *self = user_data;
@@ -101,11 +174,14 @@ finish_cb (gpointer user_data)
   self->finish_id = 0;
 
   /* Stopping removes our channels' subscriptions, so that nothing keeps
-   * publishing to a channel nobody reads. */
+   * publishing to a channel nobody reads.  Those requests go out
+   * asynchronously: keep the loop running until they are answered. */
   if (self->session != NULL)
     fw_session_stop (self->session);
 
-  g_main_loop_quit (self->loop);
+  self->stopped = TRUE;
+  self->grace_id = g_timeout_add (STOP_GRACE_MS, grace_cb, self);
+  self->quit_check_id = g_idle_add (quit_check_cb, self);
   return G_SOURCE_REMOVE;
 }
 
@@ -249,6 +325,12 @@ describe_state (Watch *self)
         if (next > now)
           return g_strdup_printf ("reconnecting in %" G_GINT64_FORMAT " s: %s",
                                   (next - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, reason);
+
+        /* The wait is over and the attempt under way: that adds nothing to
+         * the line that announced the wait. */
+        if (self->last_state_line != NULL && g_str_has_prefix (self->last_state_line, "reconnecting"))
+          return NULL;
+
         return g_strdup_printf ("reconnecting: %s", reason);
       }
 
@@ -256,8 +338,7 @@ describe_state (Watch *self)
       return g_strdup ("no network: waiting for it to come back");
 
     case FW_SESSION_STATE_AUTH_FAILED:
-      return g_strdup_printf ("credentials rejected by %s: %s",
-                              fw_environment_get_name (self->environment),
+      return g_strdup_printf ("credentials rejected: %s",
                               error != NULL ? error->message : "invalid client");
 
     case FW_SESSION_STATE_FAILED:
@@ -324,8 +405,7 @@ report_error (Watch        *self,
   int exit_code = fw_cli_exit_code_for_error (error);
 
   if (exit_code == FW_CLI_EXIT_CREDENTIALS)
-    fw_cli_message ("credentials rejected by %s: %s",
-                    fw_environment_get_name (self->environment), error->message);
+    fw_cli_message ("credentials rejected: %s", error->message);
   else
     fw_cli_message ("%s", error->message);
 
@@ -439,9 +519,9 @@ start_demo (Watch   *self,
   if (self->environment == NULL)
     return FALSE;
 
-  self->api = fw_cli_api_new_with_secret (self->environment,
-                                          FW_SIM_DEFAULT_CLIENT_ID,
-                                          FW_SIM_DEFAULT_CLIENT_SECRET);
+  set_api (self, fw_cli_api_new_with_secret (self->environment,
+                                             FW_SIM_DEFAULT_CLIENT_ID,
+                                             FW_SIM_DEFAULT_CLIENT_SECRET));
 
   fw_cli_message ("demo: simulator on %s", fw_sim_server_get_url (self->sim));
 
@@ -464,16 +544,19 @@ api_ready_cb (GObject      *source,
 {
   Watch *self = user_data;
   g_autoptr(GError) error = NULL;
+  FwApi *api;
 
-  self->api = fw_cli_api_new_finish (result, &error);
+  api = fw_cli_api_new_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (self->api == NULL)
+  if (api == NULL)
     {
       report_error (self, error);
       return;
     }
+
+  set_api (self, api);
 
   start_session (self, (const char * const *) self->topics);
 }
