@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -109,7 +110,12 @@ main (int   argc,
   const Command *command;
   g_autofree char *prgname = NULL;
 
+  /* The engine's messages (a bad region, rejected credentials…) reach the
+   * user through this program: they should come in the user's language. */
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   /* A reader that goes away (`floorwatch-cli watch … | head`) must end the
    * watch through the normal path, so that our channels' subscriptions are
