@@ -23,10 +23,26 @@ enum {
   PROP_CONNECTIVITY,
 };
 
+static void initable_iface_init (GInitableIface *iface);
 static void monitor_iface_init (GNetworkMonitorInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FwTestNetworkMonitor, fw_test_network_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init)
                                G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, monitor_iface_init))
+
+static gboolean
+initable_init (GInitable     *initable,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  return TRUE;
+}
+
+static void
+initable_iface_init (GInitableIface *iface)
+{
+  iface->init = initable_init;
+}
 
 static gboolean
 can_reach (GNetworkMonitor     *monitor,

@@ -25,6 +25,7 @@ typedef struct
   GPtrArray   *rejected;      /* "topic|reason" */
   GPtrArray   *warnings;      /* char * */
   guint        pings;
+  guint        sockets_closed;
 } Fixture;
 
 static void
@@ -73,6 +74,14 @@ ping_cb (FwSimServer *sim,
 }
 
 static void
+socket_closed_cb (FwSimServer *sim,
+                  const char  *channel_id,
+                  Fixture     *f)
+{
+  f->sockets_closed++;
+}
+
+static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -82,6 +91,7 @@ fixture_set_up (Fixture       *f,
                 "socket-closing-grace", 400,
                 NULL);
   g_signal_connect (f->sim, "ping", G_CALLBACK (ping_cb), f);
+  g_signal_connect (f->sim, "socket-closed", G_CALLBACK (socket_closed_cb), f);
 
   f->api = fw_test_api_new (f->sim, NULL);
   g_object_set (f->api, "backoff-initial", 20, "max-retries", 2, NULL);
@@ -334,7 +344,7 @@ assert_every_delivered_event_once (Fixture *f)
     {
       FwSimPublished *p = g_ptr_array_index (published, i);
 
-      if (p->n_delivered == 0)
+      if (p->n_delivered == 0 || g_str_has_prefix (p->topic, "v2.system."))
         continue;
       delivered++;
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (f->received_ids,
@@ -364,7 +374,6 @@ test_socket_closing_handover (Fixture       *f,
   FW_TEST_WAIT_UNTIL (fw_sim_server_get_n_open_sockets (f->sim) == 1, 5000);
 
   published = fw_sim_server_get_published (f->sim);
-  g_assert_cmpuint (published->len, ==, 200);
   FW_TEST_WAIT_UNTIL (f->received->len == 200, 5000);
 
   /* Every event arrived exactly once and nothing was reported missing. */
@@ -372,7 +381,8 @@ test_socket_closing_handover (Fixture       *f,
     {
       FwSimPublished *item = g_ptr_array_index (published, i);
 
-      g_assert_cmpuint (item->n_delivered, >=, 1);
+      if (!g_str_has_prefix (item->topic, "v2.system."))
+        g_assert_cmpuint (item->n_delivered, >=, 1);
     }
   assert_every_delivered_event_once (f);
   g_assert_cmpuint (f->gaps->len, ==, 0);
@@ -400,12 +410,11 @@ test_second_handover_reuses_spare (Fixture       *f,
   start_live (f, default_topics);
 
   fw_sim_server_send_socket_closing (f->sim);
-  FW_TEST_WAIT_UNTIL (fw_sim_server_get_n_channels (f->sim) == 2 &&
-                      fw_sim_server_get_n_open_sockets (f->sim) == 1, 5000);
+  FW_TEST_WAIT_UNTIL (f->sockets_closed == 1, 5000);
+  g_assert_cmpuint (fw_sim_server_get_n_channels (f->sim), ==, 2);
   fw_sim_server_send_socket_closing (f->sim);
-  FW_TEST_WAIT_UNTIL (fw_sim_server_count_requests (f->sim, "PUT",
-                                                    "/api/v2/notifications/channels/") >= 3, 5000);
-  FW_TEST_WAIT_UNTIL (fw_sim_server_get_n_open_sockets (f->sim) == 1, 5000);
+  FW_TEST_WAIT_UNTIL (f->sockets_closed == 2, 5000);
+  g_assert_cmpuint (fw_sim_server_get_n_open_sockets (f->sim), ==, 1);
 
   /* Two handovers, still two channels: the spare was taken back. */
   g_assert_cmpuint (fw_sim_server_get_n_channels (f->sim), ==, 2);
@@ -678,7 +687,6 @@ test_hostile_frames (Fixture       *f,
   g_autofree char *big = NULL;
   g_autofree char *id = NULL;
   g_autoptr(GString) large = g_string_new (NULL);
-  const char invalid_utf8[] = "{\"topicName\":\"" TOPIC_ANA "\",\"eventBody\":{\"x\":\"\xc3\x28\"}}";
   const char binary[] = { 0x00, 0x01, 0x02, (char) 0xff };
   guint expected = 0;
 
@@ -690,8 +698,6 @@ test_hostile_frames (Fixture       *f,
   send_text (f, "{\"topicName\":\"" TOPIC_ANA "\",\"eventBody\":7}"); expected++;
   send_text (f, "{\"topicName\":\"v2.users.someone-else.presence\",\"eventBody\":{},"
                 "\"metadata\":{\"CorrelationId\":\"6a0e0e54-8a3c-4bd6-9a3b-5a1a6c7d8e9f\"}}");
-  expected++;
-  fw_sim_server_send_frame (f->sim, NULL, invalid_utf8, sizeof invalid_utf8 - 1, FALSE);
   expected++;
   fw_sim_server_send_frame (f->sim, NULL, binary, sizeof binary, TRUE);
   expected++;
@@ -721,6 +727,31 @@ test_hostile_frames (Fixture       *f,
   id = publish (f, TOPIC_ANA, 5);
   FW_TEST_WAIT_UNTIL (was_received (f, id), 5000);
   g_assert_cmpuint (f->gaps->len, ==, 0);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels"),
+                    ==, 1);
+}
+
+static void
+test_text_not_utf8 (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char invalid_utf8[] = "{\"topicName\":\"" TOPIC_ANA "\",\"eventBody\":{\"x\":\"\xc3\x28\"}}";
+  g_autofree char *id = NULL;
+
+  start_live (f, default_topics);
+
+  /* RFC 6455 has the client fail such a connection, and libsoup does: the
+   * frame is counted and refused, the channel reconnects and says what may
+   * be missing. */
+  fw_sim_server_send_frame (f->sim, NULL, invalid_utf8, sizeof invalid_utf8 - 1, FALSE);
+  FW_TEST_WAIT_UNTIL (fw_session_get_n_rejected_frames (f->session) == 1, 5000);
+  FW_TEST_WAIT_UNTIL (fw_session_get_state (f->session) == FW_SESSION_STATE_LIVE &&
+                      f->gaps->len == 1, 5000);
+  g_assert_cmpuint (f->received->len, ==, 0);
+  g_assert_cmpuint (f->warnings->len, >=, 1);
+
+  id = publish (f, TOPIC_ANA, 8);
+  FW_TEST_WAIT_UNTIL (was_received (f, id), 5000);
   g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels"),
                     ==, 1);
 }
@@ -789,6 +820,7 @@ main (int   argc,
   ADD ("network-down-and-up", test_network_down_and_up);
   ADD ("reconnect-now", test_reconnect_now);
   ADD ("hostile-frames", test_hostile_frames);
+  ADD ("text-not-utf8", test_text_not_utf8);
   ADD ("duplicates-dropped", test_duplicates_dropped);
   ADD ("stop-releases", test_stop_releases);
 

@@ -45,6 +45,7 @@ struct _FwChannel
   guint                    watchdog_id;
   guint                    resubscribe_id;
   guint64                  n_rejected_frames;
+  gboolean                 protocol_error;
 };
 
 G_DEFINE_FINAL_TYPE (FwChannel, fw_channel, G_TYPE_OBJECT)
@@ -282,6 +283,12 @@ socket_error_cb (SoupWebsocketConnection *socket,
   FwChannel *self = user_data;
 
   g_debug ("%s: socket error: %s", self->id, error->message);
+
+  /* libsoup fails the connection on a frame that breaks the protocol, as
+   * RFC 6455 demands (a text frame that is not UTF-8 is one): that frame is
+   * refused like any other bad frame, and the channel reconnects. */
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    self->protocol_error = TRUE;
 }
 
 static void
@@ -293,8 +300,17 @@ socket_closed_cb (SoupWebsocketConnection *socket,
   gushort code = soup_websocket_connection_get_close_code (socket);
   const char *data = soup_websocket_connection_get_close_data (socket);
 
+  if (self->protocol_error)
+    {
+      self->protocol_error = FALSE;
+      self->n_rejected_frames++;
+      warn (self, "The server sent a frame that breaks the WebSocket protocol "
+                  "(such as text that is not UTF-8); reconnecting");
+      error = g_error_new (FW_CHANNEL_ERROR, FW_CHANNEL_ERROR_PROTOCOL,
+                           "The server broke the WebSocket protocol");
+    }
   /* libsoup reports 0 when no close frame came: that is 1006. */
-  if (code == 0)
+  else if (code == 0)
     error = g_error_new (FW_CHANNEL_ERROR, FW_CHANNEL_ERROR_CLOSED,
                          "The connection dropped without a close frame (1006)");
   else

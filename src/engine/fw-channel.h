@@ -29,6 +29,7 @@ typedef enum
   FW_CHANNEL_ERROR_INVALID_RESPONSE,
   FW_CHANNEL_ERROR_CLOSED,          /* the socket closed (close frame or none) */
   FW_CHANNEL_ERROR_DEAD,            /* no pong after a ping: the path is dead */
+  FW_CHANNEL_ERROR_PROTOCOL,        /* the server broke RFC 6455 (e.g. text that is not UTF-8) */
 } FwChannelError;
 
 #define FW_TYPE_CHANNEL (fw_channel_get_type ())
