@@ -1331,7 +1331,10 @@ fw_sim_scenario_step (FwSimScenario *self,
   g_return_if_fail (events != NULL);
 
   /* Calls already under way move on: answered, unanswered, ended, abandoned. */
-  snapshot = g_ptr_array_copy (self->conversations, NULL, NULL);
+  /* A copy that does not own them: ending a call removes it from the list. */
+  snapshot = g_ptr_array_sized_new (self->conversations->len);
+  for (guint i = 0; i < self->conversations->len; i++)
+    g_ptr_array_add (snapshot, g_ptr_array_index (self->conversations, i));
   for (guint i = 0; i < snapshot->len; i++)
     {
       Conversation *conv = g_ptr_array_index (snapshot, i);

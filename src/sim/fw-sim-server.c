@@ -2238,6 +2238,18 @@ fw_sim_server_get_n_flooded (FwSimServer *self)
 
 /* ---- Faults ---- */
 
+/* The open sockets, in an array that does not own them: closing one may
+ * remove it from self->sockets. */
+static GPtrArray *
+snapshot_sockets (FwSimServer *self)
+{
+  GPtrArray *sockets = g_ptr_array_sized_new (self->sockets->len);
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_ptr_array_add (sockets, g_ptr_array_index (self->sockets, i));
+  return sockets;
+}
+
 void
 fw_sim_server_drop_sockets (FwSimServer *self)
 {
@@ -2245,7 +2257,9 @@ fw_sim_server_drop_sockets (FwSimServer *self)
 
   g_return_if_fail (FW_IS_SIM_SERVER (self));
 
-  sockets = g_ptr_array_copy (self->sockets, NULL, NULL);
+  sockets = snapshot_sockets (self);
+  /* The copy inherits the free function: it must not free the sockets. */
+  g_ptr_array_set_free_func (sockets, NULL);
   for (guint i = 0; i < sockets->len; i++)
     socket_drop (g_ptr_array_index (sockets, i));
 }
@@ -2264,7 +2278,9 @@ fw_sim_server_close_sockets (FwSimServer *self,
                     code != SOUP_WEBSOCKET_CLOSE_TLS_HANDSHAKE &&
                     code != SOUP_WEBSOCKET_CLOSE_NO_EXTENSION);
 
-  sockets = g_ptr_array_copy (self->sockets, NULL, NULL);
+  sockets = snapshot_sockets (self);
+  /* The copy inherits the free function: it must not free the sockets. */
+  g_ptr_array_set_free_func (sockets, NULL);
   for (guint i = 0; i < sockets->len; i++)
     socket_close (g_ptr_array_index (sockets, i), code, reason);
 }
