@@ -236,7 +236,9 @@ dup_body_message (Call   *call,
     return NULL;
 
   clean = g_string_new (NULL);
-  for (const char *p = valid; *p != '\0' && clean->len < MAX_MESSAGE_LENGTH; p = g_utf8_next_char (p))
+  for (const char *p = valid;
+       *p != '\0' && clean->len < MAX_MESSAGE_LENGTH;
+       p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -1011,7 +1013,8 @@ fw_api_call_async (FwApi               *self,
       g_autofree char *shown = path ? g_strescape (path, NULL) : g_strdup ("(null)");
 
       g_task_return_new_error (task, FW_API_ERROR, FW_API_ERROR_BAD_REQUEST,
-                               _("“%s” is not a Genesys Cloud API path (they start with “/api/v2/”)."),
+                               _("“%s” is not a Genesys Cloud API path "
+                                 "(they start with “/api/v2/”)."),
                                shown);
       return;
     }
@@ -1020,7 +1023,8 @@ fw_api_call_async (FwApi               *self,
   g_task_set_task_data (task, call, call_free);
   call->method = g_strdup (method);
   call->path = g_strdup (path);
-  call->backoff = fw_backoff_new (self->backoff_initial_ms, self->backoff_cap_ms, BACKOFF_STABLE_MS);
+  call->backoff = fw_backoff_new (self->backoff_initial_ms, self->backoff_cap_ms,
+                                  BACKOFF_STABLE_MS);
 
   /* Only ever the environment's API host, whatever the path holds. */
   uri = g_strconcat (fw_environment_get_api_base (fw_api_get_environment (self)), path, NULL);
@@ -1033,7 +1037,8 @@ fw_api_call_async (FwApi               *self,
       g_uri_get_userinfo (call->uri) != NULL)
     {
       g_task_return_new_error (task, FW_API_ERROR, FW_API_ERROR_BAD_REQUEST,
-                               _("“%s” is not a Genesys Cloud API path (they start with “/api/v2/”)."),
+                               _("“%s” is not a Genesys Cloud API path "
+                                 "(they start with “/api/v2/”)."),
                                path);
       return;
     }

@@ -116,7 +116,8 @@ fw_credentials_store_finish (GAsyncResult  *result,
                              GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_store_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_store_async,
+                        FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -165,7 +166,8 @@ fw_credentials_lookup_finish (GAsyncResult  *result,
                               GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_lookup_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_lookup_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -214,7 +216,8 @@ fw_credentials_clear_finish (GAsyncResult  *result,
                              GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_clear_async, FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_credentials_clear_async,
+                        FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -169,7 +169,8 @@ parse_loopback (FwEnvironment  *self,
       if (slash[1] != '\0')
         {
           g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
-                       _("“%s” has a path; the simulator address is only “http://127.0.0.1:PORT”."),
+                       _("“%s” has a path; the simulator address is only "
+                         "“http://127.0.0.1:PORT”."),
                        spec);
           return FALSE;
         }
@@ -179,7 +180,8 @@ parse_loopback (FwEnvironment  *self,
   if (strpbrk (host_port, "?#") != NULL)
     {
       g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
-                   _("“%s” has a query or fragment; the simulator address is only “http://127.0.0.1:PORT”."),
+                   _("“%s” has a query or fragment; the simulator address is only "
+                     "“http://127.0.0.1:PORT”."),
                    spec);
       return FALSE;
     }
@@ -187,7 +189,8 @@ parse_loopback (FwEnvironment  *self,
   if (strchr (host_port, '@') != NULL)
     {
       g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
-                   _("“%s” contains a user name; Floorwatch never puts credentials in an address."),
+                   _("“%s” contains a user name; Floorwatch never puts credentials "
+                     "in an address."),
                    spec);
       return FALSE;
     }
@@ -222,7 +225,8 @@ parse_loopback (FwEnvironment  *self,
                      spec);
       else if (g_strv_contains (loopback_hosts, host_only))
         g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
-                     _("“%s” has no port; the simulator address looks like “http://127.0.0.1:PORT”."),
+                     _("“%s” has no port; the simulator address looks like "
+                       "“http://127.0.0.1:PORT”."),
                      spec);
       else
         g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
@@ -284,7 +288,8 @@ fw_environment_new (const char  *spec,
       if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f)
         {
           g_set_error (error, FW_ENVIRONMENT_ERROR, FW_ENVIRONMENT_ERROR_INVALID,
-                       _("“%s” contains spaces or characters that no Genesys Cloud region has."),
+                       _("“%s” contains spaces or characters that no Genesys Cloud "
+                         "region has."),
                        spec);
           return NULL;
         }

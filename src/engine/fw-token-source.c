@@ -423,7 +423,8 @@ grant_cb (GObject      *object,
    * may not use this grant) cannot be fixed by retrying either. */
   if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED) &&
       oauth_error != NULL &&
-      (g_str_equal (oauth_error, "invalid_client") || g_str_equal (oauth_error, "unauthorized_client")))
+      (g_str_equal (oauth_error, "invalid_client") ||
+       g_str_equal (oauth_error, "unauthorized_client")))
     {
       g_autoptr(GError) rejected = NULL;
 
