@@ -738,6 +738,7 @@ test_rejected_topic (Fixture       *f,
   run = cli_run_start (TEST_SECRET, NULL, args);
 
   FW_TEST_WAIT_UNTIL (cli_run_find_err (run, "rejected") != NULL || run->exited, RUN_TIMEOUT_MS);
+  wait_until_live (run);
   line = cli_run_find_err (run, "rejected");
   g_assert_nonnull (line);
   g_assert_nonnull (strstr (line, TOPIC_ANA));
@@ -745,6 +746,7 @@ test_rejected_topic (Fixture       *f,
   g_assert_null (cli_run_find_err (run, TOPIC_SALES));
 
   /* The other topic is still watched. */
+  g_assert_cmpuint (fw_sim_server_get_n_open_sockets (f->sim), ==, 1);
   g_subprocess_send_signal (run->process, SIGTERM);
   cli_run_assert_exit (run, 0);
 }
@@ -1014,11 +1016,31 @@ test_demo (Fixture       *f,
     }
 }
 
+/* libsoup 3.2's server warns when a client closes a connection before the
+ * server has looked at it ("could not get remote address").  A CLI that is
+ * told to stop while a request is on its way does exactly that; it says
+ * nothing about the CLI, so that one warning of the simulator's server does
+ * not end the test.  Every other warning still does. */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  if (g_strcmp0 (log_domain, "libsoup") == 0 &&
+      (log_level & G_LOG_LEVEL_WARNING) != 0 &&
+      strstr (message, "could not get remote address") != NULL)
+    return FALSE;
+
+  return TRUE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
