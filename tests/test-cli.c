@@ -16,6 +16,8 @@
 #define TOPIC_ANA      "v2.users." FW_SIM_USER_ANA ".presence"
 #define TOPIC_ANA_RS   "v2.users." FW_SIM_USER_ANA ".routingStatus"
 
+#define CHANNELS_PATH  "/api/v2/notifications/channels/"
+
 /* Distinctive, so that finding it in any output means it leaked. */
 #define TEST_SECRET    "cli-test-secret-Qv7x9Lw2"
 #define WRONG_SECRET   "cli-wrong-secret-Hk3p8Zr5"
@@ -400,6 +402,17 @@ wait_until_live (CliRun *run)
   g_assert_false (run->exited);
 }
 
+/* Waits until a new socket is open and the CLI said it is live once more. */
+static void
+wait_until_live_again (Fixture *f,
+                       CliRun  *run,
+                       guint    sockets_opened_before)
+{
+  FW_TEST_WAIT_UNTIL (f->sockets_opened > sockets_opened_before &&
+                      cli_run_count_err (run, "floorwatch: live") >= 2,
+                      RUN_TIMEOUT_MS);
+}
+
 /* ---- Tests ---- */
 
 static void
@@ -518,8 +531,7 @@ test_jsonl_exact (Fixture       *f,
     }
 
   /* The watch removed its subscriptions on the way out. */
-  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "DELETE", "/api/v2/notifications/channels/"),
-                    >=, 1);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "DELETE", CHANNELS_PATH), >=, 1);
 }
 
 static void
@@ -578,7 +590,8 @@ test_text_format (Fixture       *f,
                  "{\"source\":\"PURECLOUD\",\"presenceDefinition\":{\"id\":\"e08eaf1b\","
                  "\"systemPresence\":\"ON_QUEUE\"},\"primary\":true,\"message\":\"\"}");
   id2 = publish (f, TOPIC_ANA_RS,
-                 "{\"id\":\"" FW_SIM_USER_ANA "\",\"routingStatus\":{\"status\":\"NOT_RESPONDING\"}}");
+                 "{\"id\":\"" FW_SIM_USER_ANA "\","
+                 "\"routingStatus\":{\"status\":\"NOT_RESPONDING\"}}");
   id3 = publish (f, TOPIC_SALES,
                  "{\"group\":{\"queueId\":\"" FW_SIM_QUEUE_SALES "\",\"mediaType\":\"voice\"},"
                  "\"data\":[{\"interval\":\"x\",\"metrics\":["
@@ -629,7 +642,7 @@ test_signals (Fixture       *f,
       const char *args[] = { "watch", f->env_option, f->client_option, SAFETY_DURATION,
                              TOPIC_ANA, TOPIC_SALES, NULL };
       g_autoptr(CliRun) run = cli_run_start (TEST_SECRET, NULL, args);
-      guint deletes = fw_sim_server_count_requests (f->sim, "DELETE", "/api/v2/notifications/channels/");
+      guint deletes = fw_sim_server_count_requests (f->sim, "DELETE", CHANNELS_PATH);
       g_auto(GStrv) channels = NULL;
 
       wait_until_live (run);
@@ -641,9 +654,7 @@ test_signals (Fixture       *f,
       g_assert_nonnull (cli_run_find_err (run, "stopping"));
 
       /* A clean stop: every channel of ours subscribes nothing any more. */
-      g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "DELETE",
-                                                      "/api/v2/notifications/channels/"),
-                        >, deletes);
+      g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "DELETE", CHANNELS_PATH), >, deletes);
       for (guint c = 0; channels[c] != NULL; c++)
         {
           g_auto(GStrv) subscribed = fw_sim_server_dup_subscriptions (f->sim, channels[c]);
@@ -708,8 +719,7 @@ test_gap (Fixture       *f,
   lost = publish (f, TOPIC_ANA, "{\"presenceDefinition\":{\"systemPresence\":\"AWAY\"}}");
 
   FW_TEST_WAIT_UNTIL (cli_run_find_err (run, "may be missing") != NULL, RUN_TIMEOUT_MS);
-  FW_TEST_WAIT_UNTIL (f->sockets_opened > opened && cli_run_count_err (run, "floorwatch: live") >= 2,
-                      RUN_TIMEOUT_MS);
+  wait_until_live_again (f, run, opened);
   g_assert_nonnull (cli_run_find_err (run, "floorwatch: gap "));
 
   /* The feed goes on after the gap. */
@@ -782,8 +792,7 @@ test_silent_server (Fixture       *f,
   g_assert_cmpint (elapsed_ms, >=, 450);
   g_assert_cmpint (elapsed_ms, <, 8000);
 
-  FW_TEST_WAIT_UNTIL (f->sockets_opened > opened && cli_run_count_err (run, "floorwatch: live") >= 2,
-                      RUN_TIMEOUT_MS);
+  wait_until_live_again (f, run, opened);
   g_subprocess_send_signal (run->process, SIGTERM);
   cli_run_assert_exit (run, 0);
 }
@@ -794,7 +803,8 @@ test_topics_search (Fixture       *f,
 {
   const char *all_args[] = { "topics", f->env_option, f->client_option, NULL };
   const char *search_args[] = { "topics", f->env_option, f->client_option, "PRESENCE", NULL };
-  const char *none_args[] = { "topics", f->env_option, f->client_option, "no-such-topic-xyz", NULL };
+  const char *none_args[] = { "topics", f->env_option, f->client_option, "no-such-topic-xyz",
+                              NULL };
   g_autoptr(CliRun) all = cli_run (TEST_SECRET, NULL, all_args);
   g_autoptr(CliRun) search = cli_run (TEST_SECRET, NULL, search_args);
   g_autoptr(CliRun) none = cli_run (TEST_SECRET, NULL, none_args);
@@ -966,7 +976,8 @@ test_simulate (Fixture       *f,
   g_assert_true (g_regex_match (url_regex, g_ptr_array_index (sim->out_lines, 0), 0, &match));
   url = g_match_info_fetch (match, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (sim->out_lines, 1), FW_SIM_DEFAULT_CLIENT_ID));
-  g_assert_nonnull (strstr (g_ptr_array_index (sim->out_lines, 2), "GENESYSCLOUD_OAUTHCLIENT_SECRET="));
+  g_assert_nonnull (strstr (g_ptr_array_index (sim->out_lines, 2),
+                            "GENESYSCLOUD_OAUTHCLIENT_SECRET="));
 
   /* A second process watches it, as the printed hint says. */
   env_option = g_strdup_printf ("--environment=%s", url);

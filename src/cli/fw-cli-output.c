@@ -119,15 +119,6 @@ node_array (JsonNode *node)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-static JsonObject *
-array_object (JsonArray *array,
-              guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 node_number (JsonNode *node,
              gint64   *out)
@@ -223,11 +214,12 @@ summarise_observations (GString    *summary,
    * several entries: their sum is the number a supervisor reads. */
   for (guint i = 0; data != NULL && i < json_array_get_length (data); i++)
     {
-      JsonArray *metrics = node_array (lookup (array_object (data, i), "metrics", NULL));
+      JsonObject *item = fw_cli_json_array_get_object (data, i);
+      JsonArray *metrics = node_array (lookup (item, "metrics", NULL));
 
       for (guint j = 0; metrics != NULL && j < json_array_get_length (metrics); j++)
         {
-          JsonObject *metric = array_object (metrics, j);
+          JsonObject *metric = fw_cli_json_array_get_object (metrics, j);
           const char *name = node_string (lookup (metric, "metric", NULL));
           gint64 count;
 
@@ -283,7 +275,7 @@ summarise_queue_conversation (GString    *summary,
 
   for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
     {
-      JsonObject *participant = array_object (participants, i);
+      JsonObject *participant = fw_cli_json_array_get_object (participants, i);
       const char *purpose = node_string (lookup (participant, "purpose", NULL));
       const char *name = node_string (lookup (participant, "name", NULL));
 

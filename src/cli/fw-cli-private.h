@@ -79,6 +79,14 @@ gboolean        fw_cli_parse_unsigned         (const char           *option,
                                                guint64              *out,
                                                GError              **error);
 
+/* fw-cli-json.c: each returns NULL when the member is missing or of another type. */
+const char     *fw_cli_json_get_string        (JsonObject           *object,
+                                               const char           *name);
+/* The "entities" array of a list answer. */
+JsonArray      *fw_cli_json_get_entities      (JsonNode             *answer);
+JsonObject     *fw_cli_json_array_get_object  (JsonArray            *array,
+                                               guint                 index);
+
 /* fw-cli-output.c */
 gboolean        fw_cli_format_parse           (const char           *name,
                                                FwCliFormat          *format_out);

@@ -56,28 +56,13 @@ matches (const char *text,
   return strstr (folded, folded_search) != NULL;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* Prints the matching entities; returns how many, or -1 when the answer is
  * not a topic list. */
 static int
 print_topics (Topics   *self,
               JsonNode *answer)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  JsonNode *entities = object ? json_object_get_member (object, "entities") : NULL;
-  JsonArray *array = entities && JSON_NODE_HOLDS_ARRAY (entities) ? json_node_get_array (entities) : NULL;
+  JsonArray *array = fw_cli_json_get_entities (answer);
   int n_printed = 0;
 
   if (array == NULL)
@@ -85,15 +70,13 @@ print_topics (Topics   *self,
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *topic = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = topic ? member_string (topic, "id") : NULL;
-      const char *description;
+      JsonObject *topic = fw_cli_json_array_get_object (array, i);
+      const char *id = fw_cli_json_get_string (topic, "id");
+      const char *description = fw_cli_json_get_string (topic, "description");
 
       if (id == NULL)
         continue;
 
-      description = member_string (topic, "description");
       if (!matches (id, self->search) && !matches (description, self->search))
         continue;
 
@@ -211,7 +194,8 @@ fw_cli_topics (int    argc,
       return fw_cli_usage_error (argv[0], error->message);
     }
 
-  if (self->search_words != NULL && self->search_words[0] != NULL && self->search_words[0][0] != '\0')
+  if (self->search_words != NULL && self->search_words[0] != NULL &&
+      self->search_words[0][0] != '\0')
     self->search = g_utf8_casefold (self->search_words[0], -1);
 
   self->loop = g_main_loop_new (NULL, FALSE);

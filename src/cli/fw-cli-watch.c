@@ -27,47 +27,47 @@
 typedef struct
 {
   /* Options as given. */
-  char         *environment_spec;
-  char         *client_id;
-  char         *format_name;
-  char         *heartbeat_timeout;
-  char         *pong_timeout;
-  char         *max_events_text;
-  char         *duration;
-  gboolean      demo;
-  char        **topics;
+  char            *environment_spec;
+  char            *client_id;
+  char            *format_name;
+  char            *heartbeat_timeout;
+  char            *pong_timeout;
+  char            *max_events_text;
+  char            *duration;
+  gboolean         demo;
+  char           **topics;
 
   /* Options as understood. */
-  FwCliFormat   format;
-  guint         heartbeat_timeout_ms;
-  guint         pong_timeout_ms;
-  guint         duration_ms;
-  guint64       max_events;           /* 0: no limit */
+  FwCliFormat      format;
+  guint            heartbeat_timeout_ms;
+  guint            pong_timeout_ms;
+  guint            duration_ms;
+  guint64          max_events;           /* 0: no limit */
 
-  GMainLoop    *loop;
-  GCancellable *cancellable;
-  FwSimServer  *sim;
-  FwEnvironment *environment;
-  char         *resolved_client_id;
-  FwApi        *api;
-  FwSession    *session;
-  GPtrArray    *demo_topics;
+  GMainLoop       *loop;
+  GCancellable    *cancellable;
+  FwSimServer     *sim;
+  FwEnvironment   *environment;
+  char            *resolved_client_id;
+  FwApi           *api;
+  FwSession       *session;
+  GPtrArray       *demo_topics;
 
-  guint64       n_written;
-  guint         n_requests;           /* HTTP requests in flight */
-  gboolean      stopped;
-  char         *last_state_line;
+  guint64          n_written;
+  guint            n_requests;           /* HTTP requests in flight */
+  gboolean         stopped;
+  char            *last_state_line;
 
-  guint         duration_id;
-  guint         sigint_id;
-  guint         sigterm_id;
-  guint         flush_id;
-  guint         finish_id;
-  guint         grace_id;
-  guint         quit_check_id;
+  guint            duration_id;
+  guint            sigint_id;
+  guint            sigterm_id;
+  guint            flush_id;
+  guint            finish_id;
+  guint            grace_id;
+  guint            quit_check_id;
 
-  int           exit_code;
-  gboolean      finishing;
+  int              exit_code;
+  gboolean         finishing;
 } Watch;
 
 static void
@@ -161,7 +161,8 @@ grace_cb (gpointer user_data)
   Watch *self = user_data;
 
   self->grace_id = 0;
-  fw_cli_message ("warning: exiting before the server confirmed that our subscriptions are removed");
+  fw_cli_message ("warning: exiting before the server confirmed "
+                  "that our subscriptions are removed");
   g_main_loop_quit (self->loop);
   return G_SOURCE_REMOVE;
 }
@@ -283,7 +284,8 @@ topic_rejected_cb (FwSession  *session,
                    const char *reason,
                    Watch      *self)
 {
-  fw_cli_message ("topic rejected: %s: %s", topic, reason && reason[0] ? reason : "no reason given");
+  fw_cli_message ("topic rejected: %s: %s",
+                  topic, reason != NULL && reason[0] != '\0' ? reason : "no reason given");
 }
 
 static void
@@ -328,7 +330,7 @@ describe_state (Watch *self)
 
         /* The wait is over and the attempt under way: that adds nothing to
          * the line that announced the wait. */
-        if (self->last_state_line != NULL && g_str_has_prefix (self->last_state_line, "reconnecting"))
+        if (g_str_has_prefix (self->last_state_line ? self->last_state_line : "", "reconnecting"))
           return NULL;
 
         return g_strdup_printf ("reconnecting: %s", reason);
@@ -392,7 +394,8 @@ start_session (Watch              *self,
   g_signal_connect (self->session, "topic-rejected", G_CALLBACK (topic_rejected_cb), self);
   g_signal_connect (self->session, "warning", G_CALLBACK (warning_cb), self);
   g_signal_connect (self->session, "notify::state", G_CALLBACK (state_changed_cb), self);
-  g_signal_connect (self->session, "notify::next-attempt-time", G_CALLBACK (state_changed_cb), self);
+  g_signal_connect (self->session, "notify::next-attempt-time",
+                    G_CALLBACK (state_changed_cb), self);
 
   fw_session_set_topics (self->session, topics);
   fw_session_start (self->session);
@@ -422,9 +425,7 @@ add_entity_topics (Watch               *self,
                    const TopicPattern  *patterns,
                    GError             **error)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  JsonNode *entities = object ? json_object_get_member (object, "entities") : NULL;
-  JsonArray *array = entities && JSON_NODE_HOLDS_ARRAY (entities) ? json_node_get_array (entities) : NULL;
+  JsonArray *array = fw_cli_json_get_entities (answer);
 
   if (array == NULL)
     {
@@ -435,9 +436,7 @@ add_entity_topics (Watch               *self,
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      JsonObject *entity = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = entity ? json_object_get_string_member_with_default (entity, "id", NULL) : NULL;
+      const char *id = fw_cli_json_get_string (fw_cli_json_array_get_object (array, i), "id");
 
       if (id == NULL)
         continue;
@@ -628,7 +627,8 @@ validate_options (Watch   *self,
   if (!self->demo && (self->topics == NULL || self->topics[0] == NULL))
     {
       g_set_error (error, FW_CLI_ERROR, FW_CLI_ERROR_USAGE,
-                   "no topics: name at least one TOPIC (see 'floorwatch-cli topics'), or use --demo");
+                   "no topics: name at least one TOPIC (see 'floorwatch-cli topics'), "
+                   "or use --demo");
       return FALSE;
     }
 

@@ -24,7 +24,7 @@ typedef struct
 static const Command commands[] = {
   { "watch",    fw_cli_watch,    "Print notifications as they arrive" },
   { "topics",   fw_cli_topics,   "List the topics one can watch" },
-  { "login",    fw_cli_login,    "Check a client secret read from stdin and keep it in the keyring" },
+  { "login",    fw_cli_login,    "Check a client secret from stdin and keep it in the keyring" },
   { "logout",   fw_cli_logout,   "Remove a client secret from the keyring" },
   { "simulate", fw_cli_simulate, "Run the built-in Genesys Cloud simulator" },
 };
