@@ -168,7 +168,7 @@ fw_cli_topics (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("[SEARCH]");
+  context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
     "Lists the notification topics of the org, as \"id — description\" lines:\n"
     "all of them, or those whose id or description contains SEARCH (any case).\n"

@@ -677,7 +677,7 @@ fw_cli_watch (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new ("TOPIC…");
+  context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
     "Prints the notifications of each TOPIC as they arrive: on stdout one line each,\n"
     "on stderr the state of the connection, gaps in which events may be missing,\n"
