@@ -791,6 +791,122 @@ test_stop_releases (Fixture       *f,
   g_assert_cmpuint (f->gaps->len, ==, 0);
 }
 
+static void
+test_channels_reused_after_restart (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(FwSession) again = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) channels = NULL;
+  g_autofree char *id = NULL;
+
+  start_live (f, default_topics);
+  g_object_get (f->session, "channel-ids", &ids, NULL);
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  fw_session_stop (f->session);
+
+  /* The next run takes the same channel back instead of making one. */
+  again = fw_session_new (f->api);
+  g_object_set (again, "channel-ids", ids, NULL);
+  g_signal_connect (again, "notification", G_CALLBACK (notification_cb), f);
+  fw_session_set_topics (again, default_topics);
+  fw_session_start (again);
+  FW_TEST_WAIT_UNTIL (fw_session_get_state (again) == FW_SESSION_STATE_LIVE, 5000);
+
+  channels = fw_sim_server_dup_channel_ids (f->sim);
+  g_assert_cmpstrv (channels, ids);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels"),
+                    ==, 1);
+  assert_subscriptions (f, channels[0], default_topics);
+
+  id = publish (f, TOPIC_ANA, 10);
+  FW_TEST_WAIT_UNTIL (was_received (f, id), 5000);
+  fw_session_stop (again);
+}
+
+static void
+test_stale_channel_ids (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *stale[] = { "streaming-0-no-such-channel", NULL };
+  g_auto(GStrv) ids = NULL;
+
+  g_object_set (f->session, "channel-ids", stale, NULL);
+  start_live (f, default_topics);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels"),
+                    ==, 1);
+  g_object_get (f->session, "channel-ids", &ids, NULL);
+  g_assert_false (g_strv_contains ((const char * const *) ids, stale[0]));
+}
+
+#define N_SUPERVISORS 10
+
+static guint
+count_in_state (FwSession      **sessions,
+                FwSessionState   state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < N_SUPERVISORS; i++)
+    n += fw_session_get_state (sessions[i]) == state;
+  return n;
+}
+
+static void
+test_eviction_detected (Fixture       *f,
+                        gconstpointer  data)
+{
+  FwApi *apis[N_SUPERVISORS];
+  FwSession *sessions[N_SUPERVISORS];
+  guint before;
+
+  /* Ten supervisors on one OAuth client, more channels than it may hold. */
+  g_object_set (f->sim, "max-channels", 5, NULL);
+  for (guint i = 0; i < N_SUPERVISORS; i++)
+    {
+      g_autofree char *topic = g_strdup_printf ("v2.users.%08u-0000-0000-0000-000000000000.presence", i);
+      const char *topics[] = { topic, NULL };
+
+      apis[i] = fw_test_api_new (f->sim, NULL);
+      sessions[i] = fw_session_new (apis[i]);
+      g_object_set (sessions[i],
+                    "backoff-initial", 50, "backoff-cap", 400,
+                    "eviction-threshold", 3, "eviction-window", 60000,
+                    "eviction-backoff", 4000,
+                    NULL);
+      fw_session_set_topics (sessions[i], topics);
+      fw_session_start (sessions[i]);
+    }
+
+  /* Instead of a loop of channels taking each other's place, sessions
+   * notice and say so. */
+  FW_TEST_WAIT_UNTIL (count_in_state (sessions, FW_SESSION_STATE_EVICTED) >= N_SUPERVISORS / 2,
+                      20000);
+  for (guint i = 0; i < N_SUPERVISORS; i++)
+    if (fw_session_get_state (sessions[i]) == FW_SESSION_STATE_EVICTED)
+      {
+        const GError *error = fw_session_get_error (sessions[i]);
+
+        g_assert_error ((GError *) error, FW_SESSION_ERROR, FW_SESSION_ERROR_EVICTED);
+        g_assert_nonnull (strstr (error->message, "OAuth client"));
+        g_assert_cmpint (fw_session_get_next_attempt_time (sessions[i]), >, g_get_real_time ());
+      }
+
+  /* And they stop fighting: hardly a channel is made in the next second. */
+  before = fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels");
+  fw_test_run_for (1000);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels")
+                    - before, <=, N_SUPERVISORS / 2);
+
+  for (guint i = 0; i < N_SUPERVISORS; i++)
+    {
+      fw_session_stop (sessions[i]);
+      g_object_unref (sessions[i]);
+      g_object_unref (apis[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -823,6 +939,9 @@ main (int   argc,
   ADD ("text-not-utf8", test_text_not_utf8);
   ADD ("duplicates-dropped", test_duplicates_dropped);
   ADD ("stop-releases", test_stop_releases);
+  ADD ("channels-reused-after-restart", test_channels_reused_after_restart);
+  ADD ("stale-channel-ids", test_stale_channel_ids);
+  ADD ("eviction-detected", test_eviction_detected);
 
 #undef ADD
 

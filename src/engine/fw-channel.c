@@ -924,6 +924,30 @@ fw_channel_new (FwApi *api)
   return self;
 }
 
+FwChannel *
+fw_channel_new_for_existing (FwApi      *api,
+                             const char *id,
+                             const char *connect_uri,
+                             gint64      expires_us)
+{
+  FwChannel *self;
+
+  g_return_val_if_fail (FW_IS_API (api), NULL);
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (connect_uri != NULL, NULL);
+  g_return_val_if_fail (fw_environment_owns_socket_uri (fw_api_get_environment (api), connect_uri),
+                        NULL);
+
+  self = fw_channel_new (api);
+  self->id = g_strdup (id);
+  self->connect_uri = g_strdup (connect_uri);
+  /* The lifetime is not in the listing; Genesys documents 24 hours, and the
+   * next subscription renews it anyway. */
+  self->lifetime_us = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  self->expires_us = expires_us > 0 ? expires_us : g_get_real_time () + self->lifetime_us;
+  return self;
+}
+
 void
 fw_channel_set_message_func (FwChannel            *self,
                              FwChannelMessageFunc  func,

@@ -45,6 +45,12 @@ typedef void (*FwChannelMessageFunc) (FwChannel      *channel,
 GQuark              fw_channel_error_quark        (void);
 
 FwChannel          *fw_channel_new                (FwApi                *api);
+/* A channel created earlier (by a previous run), to be subscribed and
+ * connected again with fw_channel_open_async(). */
+FwChannel          *fw_channel_new_for_existing   (FwApi                *api,
+                                                   const char           *id,
+                                                   const char           *connect_uri,
+                                                   gint64                expires_us);
 void                fw_channel_set_message_func   (FwChannel            *self,
                                                    FwChannelMessageFunc  func,
                                                    gpointer              user_data);

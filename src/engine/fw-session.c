@@ -50,6 +50,7 @@ typedef struct
   FwChannel    *spare;             /* the previous channel, unsubscribed */
   GCancellable *cancellable;       /* the current attempt */
   FwBackoff    *backoff;
+  FwBackoff    *eviction_backoff;
   ShardState    state;
   guint         retry_id;
   guint         resubscribe_id;
@@ -92,6 +93,18 @@ struct _FwSession
   guint             max_topics_per_channel;
   guint             max_channels;
 
+  GPtrArray        *reusable;      /* FwChannel of a previous run, not yet taken */
+  GStrv             reuse_ids;
+  GStrv             channel_ids;
+  GCancellable     *list_cancellable;
+  gboolean          listing;
+
+  GArray           *gone_times;    /* gint64 monotonic, channels lost to the server */
+  gboolean          evicted;
+  guint             eviction_threshold;
+  guint             eviction_window;
+  guint             eviction_backoff;
+
   guint64           n_duplicates;
   guint64           n_rejected_frames;
   gint64            warning_window_start;
@@ -116,6 +129,10 @@ enum {
   PROP_MAX_TOPICS_PER_CHANNEL,
   PROP_MAX_CHANNELS,
   PROP_NETWORK_MONITOR,
+  PROP_CHANNEL_IDS,
+  PROP_EVICTION_THRESHOLD,
+  PROP_EVICTION_WINDOW,
+  PROP_EVICTION_BACKOFF,
   N_PROPS
 };
 
@@ -188,9 +205,63 @@ static void
 set_error (FwSession    *self,
            const GError *error)
 {
+  /* While channels are being taken, that is what the user must read. */
+  if (self->evicted && error != NULL &&
+      g_error_matches (self->error, FW_SESSION_ERROR, FW_SESSION_ERROR_EVICTED))
+    return;
+
   g_clear_error (&self->error);
   if (error != NULL)
     self->error = g_error_copy (error);
+}
+
+/* ---- Eviction ----
+ *
+ * Genesys Cloud allows 20 channels per OAuth client and silently removes the
+ * least recently used one when a 21st is made.  Programs sharing a client
+ * therefore take each other's channels, and each one that recreates its
+ * channel at once takes another's: a loop nobody can see.  Several of our
+ * channels vanishing within minutes is that loop; the session then says so
+ * and makes new channels only after a long, growing wait. */
+
+static gboolean
+prune_gone_times (FwSession *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64) self->eviction_window * 1000;
+  guint old = 0;
+
+  while (old < self->gone_times->len &&
+         now - g_array_index (self->gone_times, gint64, old) > window)
+    old++;
+  if (old > 0)
+    g_array_remove_range (self->gone_times, 0, old);
+
+  return self->gone_times->len >= self->eviction_threshold;
+}
+
+static void
+note_channel_gone (FwSession *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean was_evicted = self->evicted;
+
+  g_array_append_val (self->gone_times, now);
+  self->evicted = prune_gone_times (self);
+
+  if (self->evicted && !was_evicted)
+    {
+      g_autoptr(GError) error = NULL;
+
+      error = g_error_new (FW_SESSION_ERROR, FW_SESSION_ERROR_EVICTED,
+                           "Another program using this OAuth client keeps taking our "
+                           "notification channels: give each supervisor their own OAuth "
+                           "client, or sign in as yourself");
+      g_debug ("%u channels gone within %u ms: evicted", self->gone_times->len,
+               self->eviction_window);
+      set_error (self, error);
+      emit_warning (self, error->message);
+    }
 }
 
 /* ---- Shards ---- */
@@ -280,6 +351,7 @@ shard_free (Shard *shard)
   drop_channel (shard, &shard->spare, FALSE);
   g_clear_pointer (&shard->topics, g_ptr_array_unref);
   g_clear_pointer (&shard->backoff, fw_backoff_free);
+  g_clear_pointer (&shard->eviction_backoff, fw_backoff_free);
   g_clear_pointer (&shard->gap_topics, g_strfreev);
   g_free (shard);
 }
@@ -373,7 +445,16 @@ shard_schedule_retry (Shard    *shard,
       return;
     }
 
-  delay = at_once ? 0 : fw_backoff_next_delay (shard->backoff, g_get_monotonic_time ());
+  if (self->evicted)
+    {
+      /* Another program takes our channels as fast as we make them: every
+       * channel we create would take one of theirs.  Step back instead. */
+      delay = fw_backoff_next_delay (shard->eviction_backoff, g_get_monotonic_time ());
+    }
+  else
+    {
+      delay = at_once ? 0 : fw_backoff_next_delay (shard->backoff, g_get_monotonic_time ());
+    }
   shard->next_attempt_real = g_get_real_time () + (gint64) delay * 1000;
   shard->retry_id = g_timeout_add (delay, retry_cb, shard);
   g_debug ("next attempt in %u ms", delay);
@@ -557,6 +638,7 @@ channel_gone_cb (FwChannel *channel,
     return;
 
   g_debug ("channel %s is gone", fw_channel_get_id (channel));
+  note_channel_gone (self);
   if (shard->state == SHARD_LIVE)
     shard_lose_coverage (shard, g_get_real_time ());
   drop_channel (shard, &shard->channel, FALSE);
@@ -599,10 +681,10 @@ channel_warning_cb (FwChannel  *channel,
 }
 
 static FwChannel *
-shard_new_channel (Shard *shard)
+attach_channel (Shard     *shard,
+                FwChannel *channel)
 {
   FwSession *self = shard->session;
-  FwChannel *channel = fw_channel_new (self->api);
 
   g_object_set (channel,
                 "heartbeat-timeout", self->heartbeat_timeout,
@@ -615,6 +697,18 @@ shard_new_channel (Shard *shard)
   g_signal_connect (channel, "topic-rejected", G_CALLBACK (channel_topic_rejected_cb), shard);
   g_signal_connect (channel, "warning", G_CALLBACK (channel_warning_cb), shard);
   return channel;
+}
+
+static FwChannel *
+shard_new_channel (Shard *shard)
+{
+  FwSession *self = shard->session;
+
+  /* A channel of a previous run comes first: it costs no new channel. */
+  if (self->reusable != NULL && self->reusable->len > 0)
+    return attach_channel (shard, g_ptr_array_steal_index (self->reusable, 0));
+
+  return attach_channel (shard, fw_channel_new (self->api));
 }
 
 /* ---- Connecting ---- */
@@ -646,6 +740,10 @@ connected_cb (GObject      *object,
       g_debug ("attempt failed: %s", error->message);
       if (g_error_matches (error, FW_CHANNEL_ERROR, FW_CHANNEL_ERROR_GONE))
         {
+          /* A channel we had connected before vanished; one we took back
+           * from a previous run may simply have expired. */
+          if (fw_channel_get_last_frame_time (channel) != 0)
+            note_channel_gone (shard->session);
           drop_channel (shard, &shard->channel, FALSE);
           set_error (shard->session, error);
           /* Recreate at once; the backoff applies if that fails too. */
@@ -794,12 +892,7 @@ start_handover (Shard *shard)
     {
       shard->incoming = g_steal_pointer (&shard->spare);
       g_signal_handlers_disconnect_by_data (shard->incoming, shard);
-      fw_channel_set_message_func (shard->incoming, channel_message_cb, shard);
-      g_signal_connect (shard->incoming, "lost", G_CALLBACK (channel_lost_cb), shard);
-      g_signal_connect (shard->incoming, "gone", G_CALLBACK (channel_gone_cb), shard);
-      g_signal_connect (shard->incoming, "topic-rejected",
-                        G_CALLBACK (channel_topic_rejected_cb), shard);
-      g_signal_connect (shard->incoming, "warning", G_CALLBACK (channel_warning_cb), shard);
+      attach_channel (shard, shard->incoming);
     }
   else
     {
@@ -826,6 +919,8 @@ shard_new (FwSession *self)
   shard->session = self;
   shard->topics = g_ptr_array_new_with_free_func (g_free);
   shard->backoff = fw_backoff_new (self->backoff_initial, self->backoff_cap, self->backoff_stable);
+  shard->eviction_backoff = fw_backoff_new (self->eviction_backoff, self->eviction_backoff * 6,
+                                            self->eviction_window);
   shard->state = SHARD_IDLE;
   return shard;
 }
@@ -919,7 +1014,7 @@ assign_topics (FwSession *self)
         g_ptr_array_remove_index (self->shards, i - 1);
     }
 
-  if (!self->started)
+  if (!self->started || self->listing)
     return;
 
   for (guint i = 0; i < self->shards->len; i++)
@@ -936,6 +1031,36 @@ assign_topics (FwSession *self)
 }
 
 /* ---- State ---- */
+
+static void
+update_channel_ids (FwSession *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  for (guint i = 0; i < self->shards->len; i++)
+    {
+      Shard *shard = g_ptr_array_index (self->shards, i);
+      FwChannel *channels[] = { shard->channel, shard->incoming, shard->spare };
+
+      for (guint j = 0; j < G_N_ELEMENTS (channels); j++)
+        if (channels[j] != NULL && fw_channel_get_id (channels[j]) != NULL)
+          g_strv_builder_add (builder, fw_channel_get_id (channels[j]));
+    }
+
+  /* Channels of a previous run not taken yet are still ours to take. */
+  for (guint i = 0; self->reusable != NULL && i < self->reusable->len; i++)
+    g_strv_builder_add (builder, fw_channel_get_id (g_ptr_array_index (self->reusable, i)));
+
+  ids = g_strv_builder_end (builder);
+  if (self->channel_ids != NULL && g_strv_equal ((const char * const *) ids,
+                                                 (const char * const *) self->channel_ids))
+    return;
+
+  g_strfreev (self->channel_ids);
+  self->channel_ids = g_steal_pointer (&ids);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANNEL_IDS]);
+}
 
 static void
 update_state (FwSession *self)
@@ -962,6 +1087,9 @@ update_state (FwSession *self)
         }
     }
 
+  if (self->evicted)
+    self->evicted = prune_gone_times (self);
+
   if (!self->started)
     state = FW_SESSION_STATE_OFFLINE;
   else if (self->fatal && g_error_matches (self->error, FW_SESSION_ERROR,
@@ -973,12 +1101,16 @@ update_state (FwSession *self)
     state = FW_SESSION_STATE_LIVE;
   else if (!network_usable (self))
     state = FW_SESSION_STATE_NO_NETWORK;
+  else if (self->evicted)
+    state = FW_SESSION_STATE_EVICTED;
+  else if (self->listing)
+    state = FW_SESSION_STATE_CONNECTING;
   else if (any_waiting || any_was_live)
     state = FW_SESSION_STATE_RECONNECTING;
   else
     state = FW_SESSION_STATE_CONNECTING;
 
-  if (state != FW_SESSION_STATE_RECONNECTING)
+  if (state != FW_SESSION_STATE_RECONNECTING && state != FW_SESSION_STATE_EVICTED)
     next = 0;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -1000,6 +1132,8 @@ update_state (FwSession *self)
     }
 
   count_channels (self);
+  if (self->started)
+    update_channel_ids (self);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -1147,6 +1281,72 @@ fw_session_get_topics (FwSession *self)
   return (const char * const *) self->topics;
 }
 
+static void
+listed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  FwSession *self;
+  JsonArray *entities = NULL;
+
+  answer = fw_api_call_finish (FW_API (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = FW_SESSION (user_data);
+  self->listing = FALSE;
+  g_clear_object (&self->list_cancellable);
+
+  if (answer == NULL)
+    g_debug ("could not list channels: %s", error->message);
+  else if (JSON_NODE_HOLDS_OBJECT (answer))
+    entities = json_object_get_array_member (json_node_get_object (answer), "entities");
+
+  /* Take back, in the order of the previous run, what still exists. */
+  for (guint i = 0; entities != NULL && self->reuse_ids[i] != NULL; i++)
+    {
+      for (guint j = 0; j < json_array_get_length (entities); j++)
+        {
+          JsonNode *node = json_array_get_element (entities, j);
+          JsonObject *entity;
+          const char *id;
+          const char *uri;
+          const char *expires;
+          gint64 expires_us = 0;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          entity = json_node_get_object (node);
+          id = json_object_get_string_member_with_default (entity, "id", NULL);
+          uri = json_object_get_string_member_with_default (entity, "connectUri", NULL);
+          expires = json_object_get_string_member_with_default (entity, "expires", NULL);
+          if (g_strcmp0 (id, self->reuse_ids[i]) != 0 || uri == NULL ||
+              !fw_environment_owns_socket_uri (fw_api_get_environment (self->api), uri))
+            continue;
+
+          if (expires != NULL)
+            {
+              g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (expires, NULL);
+
+              if (when != NULL)
+                expires_us = g_date_time_to_unix (when) * G_USEC_PER_SEC;
+            }
+          if (expires_us != 0 && expires_us <= g_get_real_time ())
+            continue;
+
+          g_debug ("taking back channel %s", id);
+          g_ptr_array_add (self->reusable, fw_channel_new_for_existing (self->api, id, uri,
+                                                                       expires_us));
+          break;
+        }
+    }
+
+  assign_topics (self);
+  update_state (self);
+}
+
 void
 fw_session_start (FwSession *self)
 {
@@ -1170,6 +1370,16 @@ fw_session_start (FwSession *self)
       g_clear_error (&self->error);
     }
 
+  if (self->reuse_ids != NULL && self->reuse_ids[0] != NULL)
+    {
+      /* Find which of the channels of a previous run still exist. */
+      self->listing = TRUE;
+      self->list_cancellable = g_cancellable_new ();
+      fw_api_call_async (self->api, "GET",
+                         "/api/v2/notifications/channels?includechannels=oauthclient", NULL,
+                         self->list_cancellable, listed_cb, self);
+    }
+
   assign_topics (self);
   update_state (self);
 }
@@ -1183,6 +1393,11 @@ fw_session_stop (FwSession *self)
     return;
 
   self->started = FALSE;
+  self->listing = FALSE;
+  if (self->list_cancellable != NULL)
+    g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_ptr_array_set_size (self->reusable, 0);
   g_ptr_array_set_size (self->shards, 0);
   update_state (self);
 }
@@ -1286,6 +1501,11 @@ fw_session_dispose (GObject *object)
   FwSession *self = FW_SESSION (object);
 
   self->started = FALSE;
+  if (self->list_cancellable != NULL)
+    g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  if (self->reusable != NULL)
+    g_ptr_array_set_size (self->reusable, 0);
   if (self->shards != NULL)
     g_ptr_array_set_size (self->shards, 0);
   set_network_monitor (self, NULL, FALSE);
@@ -1303,6 +1523,10 @@ fw_session_finalize (GObject *object)
   g_clear_pointer (&self->accepted, g_hash_table_unref);
   g_clear_pointer (&self->seen, fw_correlation_set_free);
   g_clear_pointer (&self->topics, g_strfreev);
+  g_clear_pointer (&self->reusable, g_ptr_array_unref);
+  g_clear_pointer (&self->reuse_ids, g_strfreev);
+  g_clear_pointer (&self->channel_ids, g_strfreev);
+  g_clear_pointer (&self->gone_times, g_array_unref);
   g_clear_error (&self->error);
   g_clear_object (&self->api);
 
@@ -1371,6 +1595,22 @@ fw_session_get_property (GObject    *object,
       g_value_set_object (value, self->network_monitor);
       break;
 
+    case PROP_CHANNEL_IDS:
+      g_value_set_boxed (value, self->channel_ids);
+      break;
+
+    case PROP_EVICTION_THRESHOLD:
+      g_value_set_uint (value, self->eviction_threshold);
+      break;
+
+    case PROP_EVICTION_WINDOW:
+      g_value_set_uint (value, self->eviction_window);
+      break;
+
+    case PROP_EVICTION_BACKOFF:
+      g_value_set_uint (value, self->eviction_backoff);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1427,6 +1667,23 @@ fw_session_set_property (GObject      *object,
         set_network_monitor (self, g_value_get_object (value), TRUE);
       break;
 
+    case PROP_CHANNEL_IDS:
+      g_strfreev (self->reuse_ids);
+      self->reuse_ids = g_value_dup_boxed (value);
+      break;
+
+    case PROP_EVICTION_THRESHOLD:
+      self->eviction_threshold = g_value_get_uint (value);
+      break;
+
+    case PROP_EVICTION_WINDOW:
+      self->eviction_window = g_value_get_uint (value);
+      break;
+
+    case PROP_EVICTION_BACKOFF:
+      self->eviction_backoff = g_value_get_uint (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1473,6 +1730,16 @@ fw_session_class_init (FwSessionClass *klass)
     g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
+  properties[PROP_CHANNEL_IDS] =
+    g_param_spec_boxed ("channel-ids", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVICTION_THRESHOLD] =
+    g_param_spec_uint ("eviction-threshold", NULL, NULL, 1, G_MAXUINT, 3, rw);
+  properties[PROP_EVICTION_WINDOW] =
+    g_param_spec_uint ("eviction-window", NULL, NULL, 1, G_MAXUINT, 600000, rw);
+  properties[PROP_EVICTION_BACKOFF] =
+    g_param_spec_uint ("eviction-backoff", NULL, NULL, 1, G_MAXUINT / 8, 300000, rw);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[NOTIFICATION] =
@@ -1496,6 +1763,11 @@ fw_session_init (FwSession *self)
   self->rejected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->accepted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->seen = fw_correlation_set_new (65536);
+  self->reusable = g_ptr_array_new_with_free_func (g_object_unref);
+  self->gone_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->eviction_threshold = 3;
+  self->eviction_window = 600000;
+  self->eviction_backoff = 300000;
   self->heartbeat_timeout = 70000;
   self->pong_timeout = 10000;
   self->resubscribe_fraction = 0.9;

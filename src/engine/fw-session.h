@@ -20,6 +20,7 @@ typedef enum
   FW_SESSION_ERROR_TOO_MANY_TOPICS,      /* more than max-channels × max-topics-per-channel */
   FW_SESSION_ERROR_CREDENTIALS,          /* the token grant answered invalid_client */
   FW_SESSION_ERROR_FAILED,
+  FW_SESSION_ERROR_EVICTED,              /* channels taken by another user of the client */
 } FwSessionError;
 
 typedef enum
@@ -31,6 +32,8 @@ typedef enum
   FW_SESSION_STATE_NO_NETWORK,     /* GNetworkMonitor says offline; no retry loop */
   FW_SESSION_STATE_AUTH_FAILED,    /* credentials rejected: fatal until fixed */
   FW_SESSION_STATE_FAILED,         /* other fatal error, see fw_session_get_error() */
+  FW_SESSION_STATE_EVICTED,        /* another program on the same OAuth client keeps taking
+                                    * our channels; retrying slowly instead of fighting */
 } FwSessionState;
 
 #define FW_TYPE_SESSION (fw_session_get_type ())
@@ -70,6 +73,14 @@ guint64             fw_session_get_n_duplicates     (FwSession           *self);
  *   "backoff-stable"      guint, default 60000 (reset after this long up)
  *   "max-topics-per-channel" guint, default 1000; "max-channels" guint, default 20
  *   "network-monitor"     GNetworkMonitor*, default g_network_monitor_get_default()
+ *   "channel-ids"         GStrv: the channels this session holds on the server.  Set it
+ *                         before fw_session_start() to the value of a previous run to
+ *                         take those channels back instead of creating new ones (keep it
+ *                         where secrets go: a channel id lets anyone read the feed).
+ *   "eviction-threshold"  guint, default 3: that many of our channels gone within
+ *   "eviction-window"     guint ms, default 600000, means another program takes them:
+ *                         state EVICTED, and new channels only after
+ *   "eviction-backoff"    guint ms, default 300000 (growing, with jitter)
  *   "state", "next-attempt-time", "n-channels" (read-only, notify)
  *
  * Signals:
