@@ -17,7 +17,8 @@ export XDG_RUNTIME_DIR="$home/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 
-# An empty password creates and unlocks a fresh login keyring.
-printf '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+# Any password creates and unlocks a fresh login keyring (an empty one does
+# not create it); the keyring lives in the throw-away home.
+printf 'floorwatch-test' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 exec meson test -C "$build" --print-errorlogs --num-processes 2 "$@"

@@ -317,6 +317,51 @@ test_cancelled (void)
   g_assert_null (secret);
 }
 
+static void
+test_channels (void)
+{
+  const char *ids[] = { "streaming-0-aaa", "streaming-1-bbb", NULL };
+  const char *none[] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found = NULL;
+  g_autofree char *secret = NULL;
+  Wait wait = { NULL };
+
+  fw_credentials_store_channels_async ("mypurecloud.de", "channels-client", ids, NULL,
+                                       done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  g_assert_true (fw_credentials_store_channels_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
+  fw_credentials_lookup_channels_async ("mypurecloud.de", "channels-client", NULL, done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  found = fw_credentials_lookup_channels_finish (wait.result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (found, ids);
+  g_clear_object (&wait.result);
+  g_clear_pointer (&found, g_strfreev);
+
+  /* Channel ids are not the client secret: that entry stays empty. */
+  secret = lookup ("mypurecloud.de", "channels-client", &error);
+  g_assert_no_error (error);
+  g_assert_null (secret);
+
+  /* An empty list removes the entry. */
+  fw_credentials_store_channels_async ("mypurecloud.de", "channels-client", none, NULL,
+                                       done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  g_assert_true (fw_credentials_store_channels_finish (wait.result, &error));
+  g_clear_object (&wait.result);
+
+  fw_credentials_lookup_channels_async ("mypurecloud.de", "channels-client", NULL, done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  found = fw_credentials_lookup_channels_finish (wait.result, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+  g_clear_object (&wait.result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/engine/credentials/schema-and-label", test_schema_and_label);
   g_test_add_func ("/engine/credentials/bad-input", test_bad_input);
   g_test_add_func ("/engine/credentials/cancelled", test_cancelled);
+  g_test_add_func ("/engine/credentials/channels", test_channels);
 
   return g_test_run ();
 }

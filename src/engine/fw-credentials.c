@@ -229,3 +229,151 @@ fw_credentials_free_secret (char *secret)
    * libsecret's non-pageable pool. */
   secret_password_free (secret);
 }
+
+/* ---- Channel ids ---- */
+
+static const SecretSchema *
+get_channels_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.floorwatch.Floorwatch.Channels",
+    SECRET_SCHEMA_NONE,
+    {
+      { "environment", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static void
+store_channels_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    return_keyring_error (task, error, _("Could not save the notification channels in the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_channels_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    return_keyring_error (task, error, _("Could not remove the notification channels from the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fw_credentials_store_channels_async (const char          *environment,
+                                     const char          *client_id,
+                                     const char * const  *channel_ids,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *label = NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_store_channels_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  if (channel_ids == NULL || channel_ids[0] == NULL)
+    {
+      secret_password_clear (get_channels_schema (), cancellable, clear_channels_cb,
+                             g_steal_pointer (&task),
+                             "environment", environment,
+                             "client-id", client_id,
+                             NULL);
+      return;
+    }
+
+  joined = g_strjoinv ("\n", (char **) channel_ids);
+  label = g_strdup_printf ("Floorwatch notification channels for %s (%s)", client_id, environment);
+  secret_password_store (get_channels_schema (), SECRET_COLLECTION_DEFAULT, label, joined,
+                         cancellable, store_channels_cb, g_steal_pointer (&task),
+                         "environment", environment,
+                         "client-id", client_id,
+                         NULL);
+}
+
+gboolean
+fw_credentials_store_channels_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_channels_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *joined = secret_password_lookup_finish (result, &error);
+  GStrv ids = NULL;
+
+  if (error != NULL)
+    {
+      return_keyring_error (task, error, _("Could not read the notification channels from the keyring"));
+      return;
+    }
+
+  if (joined != NULL)
+    {
+      ids = g_strsplit (joined, "\n", -1);
+      secret_password_free (joined);
+    }
+  g_task_return_pointer (task, ids, (GDestroyNotify) g_strfreev);
+}
+
+void
+fw_credentials_lookup_channels_async (const char          *environment,
+                                      const char          *client_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_lookup_channels_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  secret_password_lookup (get_channels_schema (), cancellable, lookup_channels_cb,
+                          g_steal_pointer (&task),
+                          "environment", environment,
+                          "client-id", client_id,
+                          NULL);
+}
+
+GStrv
+fw_credentials_lookup_channels_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -37,6 +37,27 @@ void      fw_credentials_clear_async    (const char           *environment,
                                          gpointer              user_data);
 gboolean  fw_credentials_clear_finish   (GAsyncResult         *result,
                                          GError              **error);
+/* The ids of the notification channels a session holds, so that the next run
+ * takes them back instead of making new ones (Genesys allows 20 per client).
+ * A channel id lets anyone read the feed, so they live in the keyring too
+ * (schema "io.github.floorwatch.Floorwatch.Channels"). Storing an empty list
+ * removes the entry. */
+void      fw_credentials_store_channels_async   (const char           *environment,
+                                                 const char           *client_id,
+                                                 const char * const   *channel_ids,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean  fw_credentials_store_channels_finish  (GAsyncResult         *result,
+                                                 GError              **error);
+void      fw_credentials_lookup_channels_async  (const char           *environment,
+                                                 const char           *client_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+/* NULL without error when nothing is stored. */
+GStrv     fw_credentials_lookup_channels_finish (GAsyncResult         *result,
+                                                 GError              **error);
 /* Wipes and frees a secret returned by lookup. */
 void      fw_credentials_free_secret    (char                 *secret);
 
