@@ -954,6 +954,41 @@ test_login_watch_logout (Fixture       *f,
   g_assert_null (stored);
 }
 
+static void
+test_watch_reuses_channels (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *watch_args[] = { "watch", f->env_option, f->client_option, "--max-events=1",
+                               SAFETY_DURATION, TOPIC_ANA, NULL };
+  g_auto(GStrv) first = NULL;
+  g_auto(GStrv) second = NULL;
+
+  if (skip_without_keyring (f))
+    return;
+
+  /* Two runs one after the other hold one channel between them: the second
+   * takes back what the first made, as the keyring remembers. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CliRun) watch = cli_run_start (TEST_SECRET, NULL, watch_args);
+      g_autofree char *id = NULL;
+
+      wait_until_live (watch);
+      if (i == 0)
+        first = fw_sim_server_dup_channel_ids (f->sim);
+      else
+        second = fw_sim_server_dup_channel_ids (f->sim);
+      id = publish (f, TOPIC_ANA, "{\"presenceDefinition\":{\"systemPresence\":\"AVAILABLE\"}}");
+      cli_run_assert_exit (watch, 0);
+      cli_run_assert_no_secret (watch);
+    }
+
+  g_assert_cmpuint (g_strv_length (second), ==, 1);
+  g_assert_cmpstrv (first, second);
+  g_assert_cmpuint (fw_sim_server_count_requests (f->sim, "POST", "/api/v2/notifications/channels"),
+                    ==, 1);
+}
+
 /* ---- The simulator and the demo ---- */
 
 static void
@@ -1072,6 +1107,7 @@ main (int   argc,
   ADD ("/cli/topics/search", test_topics_search);
   ADD ("/cli/login/wrong-secret", test_login_wrong_secret);
   ADD ("/cli/login/watch-logout", test_login_watch_logout);
+  ADD ("/cli/watch/reuses-channels", test_watch_reuses_channels);
   ADD ("/cli/simulate", test_simulate);
 
 #undef ADD

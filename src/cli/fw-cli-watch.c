@@ -52,6 +52,7 @@ typedef struct
   FwApi           *api;
   FwSession       *session;
   GPtrArray       *demo_topics;
+  GStrv            reuse_channel_ids;
 
   guint64          n_written;
   guint            n_requests;           /* HTTP requests in flight */
@@ -94,6 +95,7 @@ watch_clear (Watch *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->demo_topics, g_ptr_array_unref);
+  g_clear_pointer (&self->reuse_channel_ids, g_strfreev);
   g_clear_pointer (&self->last_state_line, g_free);
 
   g_clear_pointer (&self->environment_spec, g_free);
@@ -346,6 +348,18 @@ describe_state (Watch *self)
     case FW_SESSION_STATE_FAILED:
       return g_strdup_printf ("failed: %s", error != NULL ? error->message : "unknown error");
 
+    case FW_SESSION_STATE_EVICTED:
+      {
+        gint64 next = fw_session_get_next_attempt_time (session);
+        gint64 now = g_get_real_time ();
+        const char *reason = error != NULL ? error->message : "our channels were taken";
+
+        if (next > now)
+          return g_strdup_printf ("channels taken: %s (next try in %" G_GINT64_FORMAT " s)", reason,
+                                  (next - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+        return g_strdup_printf ("channels taken: %s", reason);
+      }
+
     case FW_SESSION_STATE_OFFLINE:
     default:
       return NULL;
@@ -379,10 +393,48 @@ state_changed_cb (FwSession  *session,
 }
 
 static void
+channels_stored_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Watch *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_credentials_store_channels_finish (result, &error))
+    g_debug ("%s", error->message);
+
+  /* A stopping watch waits for this as for an HTTP request. */
+  request_unqueued_cb (NULL, NULL, self);
+}
+
+/* The next watch with the same client takes these channels back, so that
+ * runs of the CLI never pile up channels (Genesys allows 20 per client). */
+static void
+channel_ids_changed_cb (FwSession  *session,
+                        GParamSpec *pspec,
+                        Watch      *self)
+{
+  g_auto(GStrv) ids = NULL;
+
+  g_object_get (session, "channel-ids", &ids, NULL);
+  self->n_requests++;
+  fw_credentials_store_channels_async (fw_environment_get_name (self->environment),
+                                       self->resolved_client_id,
+                                       (const char * const *) ids,
+                                       NULL, channels_stored_cb, self);
+}
+
+static void
 start_session (Watch              *self,
                const char * const *topics)
 {
   self->session = fw_session_new (self->api);
+
+  if (self->reuse_channel_ids != NULL)
+    g_object_set (self->session, "channel-ids", self->reuse_channel_ids, NULL);
+  if (!self->demo)
+    g_signal_connect (self->session, "notify::channel-ids",
+                      G_CALLBACK (channel_ids_changed_cb), self);
 
   if (self->heartbeat_timeout_ms > 0)
     g_object_set (self->session, "heartbeat-timeout", self->heartbeat_timeout_ms, NULL);
@@ -537,6 +589,25 @@ start_demo (Watch   *self,
 }
 
 static void
+channels_found_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Watch *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->reuse_channel_ids = fw_credentials_lookup_channels_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Without a keyring the watch still works; it only makes new channels. */
+  if (error != NULL)
+    g_debug ("%s", error->message);
+
+  start_session (self, (const char * const *) self->topics);
+}
+
+static void
 api_ready_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -557,7 +628,9 @@ api_ready_cb (GObject      *source,
 
   set_api (self, api);
 
-  start_session (self, (const char * const *) self->topics);
+  fw_credentials_lookup_channels_async (fw_environment_get_name (self->environment),
+                                        self->resolved_client_id, self->cancellable,
+                                        channels_found_cb, self);
 }
 
 static gboolean
