@@ -1,0 +1,285 @@
+/* fw-event-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The list shows thousands of events a second go by, so a row is built once
+ * (in the factory's setup) and only filled here: one parse of the event's
+ * body, nothing kept per event.  A name that is not known yet is asked for;
+ * the row fills it in when the directory says names arrived.
+ */
+
+#define G_LOG_DOMAIN "fw-event-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fw-event-row.h"
+
+struct _FwEventRow
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *event_box;
+  GtkLabel     *time_label;
+  GtkImage     *kind_image;
+  GtkLabel     *name_label;
+  GtkLabel     *text_label;
+  GtkLabel     *topic_label;
+  GtkWidget    *gap_box;
+  GtkLabel     *gap_label;
+
+  FwDirectory  *directory;
+  GObject      *item;
+  const char   *kind_class;
+  /* The row showed an id or an agent id in its text: fill again when
+   * names arrive. */
+  gboolean      names_pending;
+};
+
+G_DEFINE_FINAL_TYPE (FwEventRow, fw_event_row, GTK_TYPE_WIDGET)
+
+static const char * const kind_classes[] = {
+  [FW_EVENT_KIND_QUEUE] = "kind-queue",
+  [FW_EVENT_KIND_AGENT] = "kind-agent",
+  [FW_EVENT_KIND_CONVERSATION] = "kind-conversation",
+  [FW_EVENT_KIND_SYSTEM] = "kind-system",
+};
+
+char *
+fw_event_row_format_time (gint64 us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+
+  if (dt == NULL)
+    return g_strdup ("");
+  return g_date_time_format (dt, "%H:%M:%S");
+}
+
+typedef struct
+{
+  FwDirectory *directory;
+  gboolean     missed;
+} Names;
+
+/* Names through the directory, noting when one is not known yet. */
+static const char *
+row_names_cb (FwNameKind  kind,
+              const char *id,
+              gpointer    user_data)
+{
+  Names *names = user_data;
+  const char *name = NULL;
+
+  if (names->directory != NULL)
+    name = fw_directory_lookup (names->directory, kind, id);
+  if (name == NULL)
+    names->missed = TRUE;
+  return name;
+}
+
+static void
+fill_gap (FwEventRow *self,
+          FwGap      *gap)
+{
+  g_autofree char *start = fw_event_row_format_time (fw_gap_get_start_time (gap));
+  g_autofree char *end = fw_event_row_format_time (fw_gap_get_end_time (gap));
+  g_autofree char *text = NULL;
+
+  /* Translators: a row in the event list for a time in which the feed was
+   * down, e.g. "Disconnected 14:02:11–14:02:19 — events in this window may
+   * be missing". */
+  text = g_strdup_printf (_("Disconnected %s–%s — events in this window may be missing"), start, end);
+  gtk_label_set_label (self->gap_label, text);
+  gtk_widget_set_tooltip_text (self->gap_box, text);
+
+  gtk_widget_set_visible (self->event_box, FALSE);
+  gtk_widget_set_visible (self->gap_box, TRUE);
+}
+
+static void
+set_kind_class (FwEventRow *self,
+                const char *kind_class)
+{
+  if (self->kind_class == kind_class)
+    return;
+  if (self->kind_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->kind_image), self->kind_class);
+  self->kind_class = kind_class;
+  gtk_widget_add_css_class (GTK_WIDGET (self->kind_image), kind_class);
+}
+
+static const char *
+kind_label (FwEventKind kind)
+{
+  switch (kind)
+    {
+    case FW_EVENT_KIND_QUEUE:
+      return _("Queue");
+    case FW_EVENT_KIND_AGENT:
+      return _("Agent");
+    case FW_EVENT_KIND_CONVERSATION:
+      return _("Conversation");
+    case FW_EVENT_KIND_SYSTEM:
+    default:
+      return _("System");
+    }
+}
+
+static void
+fill_notification (FwEventRow     *self,
+                   FwNotification *notification)
+{
+  g_autoptr(JsonNode) body = fw_notification_dup_body (notification);
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  const char *topic = fw_notification_get_topic (notification);
+  gint64 received = fw_notification_get_received_time (notification);
+  Names names = { self->directory, FALSE };
+  const char *name = NULL;
+  FwNameKind name_kind;
+  FwEventKind kind;
+
+  kind = fw_describe_kind (topic);
+  time = fw_event_row_format_time (received);
+  text = fw_describe_event (topic, body, received, row_names_cb, &names);
+
+  name_kind = fw_describe_subject (topic, body, &id);
+  if (name_kind != FW_NAME_NONE)
+    {
+      name = row_names_cb (name_kind, id, &names);
+      if (name == NULL)
+        name = id;
+    }
+  else
+    name = kind_label (kind);
+
+  gtk_label_set_label (self->time_label, time);
+  gtk_image_set_from_icon_name (self->kind_image, fw_describe_kind_icon_name (kind));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_image), kind_label (kind));
+  set_kind_class (self, kind_classes[kind]);
+  gtk_label_set_label (self->name_label, name);
+  gtk_label_set_label (self->text_label, text);
+  gtk_label_set_label (self->topic_label, topic);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), topic);
+
+  self->names_pending = names.missed;
+
+  gtk_widget_set_visible (self->gap_box, FALSE);
+  gtk_widget_set_visible (self->event_box, TRUE);
+}
+
+static void
+fill (FwEventRow *self)
+{
+  self->names_pending = FALSE;
+
+  if (FW_IS_NOTIFICATION (self->item))
+    fill_notification (self, FW_NOTIFICATION (self->item));
+  else if (FW_IS_GAP (self->item))
+    fill_gap (self, FW_GAP (self->item));
+}
+
+static void
+names_changed_cb (FwDirectory *directory,
+                  FwEventRow  *self)
+{
+  if (self->names_pending && self->item != NULL)
+    fill (self);
+}
+
+GtkWidget *
+fw_event_row_new (FwDirectory *directory)
+{
+  FwEventRow *self;
+
+  g_return_val_if_fail (directory == NULL || FW_IS_DIRECTORY (directory), NULL);
+
+  self = g_object_new (FW_TYPE_EVENT_ROW, NULL);
+  if (directory != NULL)
+    {
+      self->directory = g_object_ref (directory);
+      g_signal_connect_object (directory, "names-changed", G_CALLBACK (names_changed_cb), self, 0);
+    }
+  return GTK_WIDGET (self);
+}
+
+void
+fw_event_row_set_item (FwEventRow *self,
+                       GObject    *item)
+{
+  g_return_if_fail (FW_IS_EVENT_ROW (self));
+  g_return_if_fail (item == NULL || FW_IS_NOTIFICATION (item) || FW_IS_GAP (item));
+
+  if (!g_set_object (&self->item, item))
+    return;
+
+  if (item != NULL)
+    fill (self);
+  else
+    self->names_pending = FALSE;
+}
+
+GObject *
+fw_event_row_get_item (FwEventRow *self)
+{
+  g_return_val_if_fail (FW_IS_EVENT_ROW (self), NULL);
+
+  return self->item;
+}
+
+char *
+fw_event_row_dup_text (FwEventRow *self)
+{
+  g_return_val_if_fail (FW_IS_EVENT_ROW (self), NULL);
+
+  if (gtk_widget_get_visible (self->gap_box))
+    return g_strdup (gtk_label_get_label (self->gap_label));
+
+  return g_strdup_printf ("%s %s %s %s",
+                          gtk_label_get_label (self->time_label),
+                          gtk_label_get_label (self->name_label),
+                          gtk_label_get_label (self->text_label),
+                          gtk_label_get_label (self->topic_label));
+}
+
+static void
+fw_event_row_dispose (GObject *object)
+{
+  FwEventRow *self = (FwEventRow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_EVENT_ROW);
+  g_clear_object (&self->item);
+  g_clear_object (&self->directory);
+
+  G_OBJECT_CLASS (fw_event_row_parent_class)->dispose (object);
+}
+
+static void
+fw_event_row_class_init (FwEventRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fw_event_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-event-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, event_box);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, kind_image);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, topic_label);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, gap_box);
+  gtk_widget_class_bind_template_child (widget_class, FwEventRow, gap_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "eventrow");
+}
+
+static void
+fw_event_row_init (FwEventRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

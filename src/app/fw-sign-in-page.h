@@ -1,0 +1,40 @@
+/* fw-sign-in-page.h — region, client id and secret, checked before kept
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fw-engine.h"
+
+G_BEGIN_DECLS
+
+#define FW_TYPE_SIGN_IN_PAGE (fw_sign_in_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (FwSignInPage, fw_sign_in_page, FW, SIGN_IN_PAGE, AdwBin)
+
+GtkWidget  *fw_sign_in_page_new            (void);
+/* Fills the form in.  @environment is a region domain or name, or the URL of
+ * a simulator (then offered as an extra "region"); NULL keeps the choice. */
+void        fw_sign_in_page_set_account    (FwSignInPage *self,
+                                            const char   *environment,
+                                            const char   *client_id);
+/* The environment spec of the chosen region, e.g. "mypurecloud.ie". */
+const char *fw_sign_in_page_get_environment (FwSignInPage *self);
+/* Shows @message above the buttons (NULL hides it). */
+void        fw_sign_in_page_set_message    (FwSignInPage *self,
+                                            const char   *message);
+/* The message shown now, e.g. the reason the last attempt failed. */
+const char *fw_sign_in_page_get_message    (FwSignInPage *self);
+void        fw_sign_in_page_set_can_cancel (FwSignInPage *self,
+                                            gboolean      can_cancel);
+gboolean    fw_sign_in_page_get_busy       (FwSignInPage *self);
+/* Checks the credentials with a token grant, then keeps the secret in the
+ * keyring; emits "signed-in" (FwTokenSource *) when both worked.  The form's
+ * Sign In button does this. */
+void        fw_sign_in_page_submit         (FwSignInPage *self);
+/* Signals: "signed-in" (FwTokenSource *), "cancelled". */
+
+G_END_DECLS
