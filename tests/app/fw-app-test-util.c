@@ -16,6 +16,9 @@ fw_app_test_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   setlocale (LC_ALL, "C");
+
+  /* Screenshots show pages as they are, not halfway through a transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
 
 FwApplication *
@@ -104,12 +107,22 @@ fw_app_test_find_by_text (GtkWidget  *root,
   return NULL;
 }
 
+static GskRenderNode *
+snapshot_node (GdkPaintable *paintable,
+               int           width,
+               int           height)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 char *
 fw_app_test_screenshot (GtkWidget  *widget,
                         const char *name)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *dir = NULL;
@@ -119,6 +132,7 @@ fw_app_test_screenshot (GtkWidget  *widget,
   graphene_rect_t bounds;
   int width, height;
 
+  FW_TEST_WAIT_UNTIL (gtk_widget_get_mapped (widget), 10000);
   fw_app_test_wait_for_draw (widget);
 
   width = gtk_widget_get_width (widget);
@@ -126,11 +140,9 @@ fw_app_test_screenshot (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
+  /* A window that was just mapped may not have anything to show yet. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  FW_TEST_WAIT_UNTIL ((node = snapshot_node (paintable, width, height)) != NULL, 10000);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   graphene_rect_init (&bounds, 0, 0, width, height);
