@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fw-sim-server.h"
+#include "fw-sim-oauth.h"
 #include "fw-sim-scenario.h"
 
 /* Bodies larger than this answer 413: a test server must not be made to
@@ -44,6 +45,8 @@ struct _SimChannel
   gint64       last_used_us;  /* monotonic */
   GSource     *expire_source;
   SimSocket   *socket;        /* the one open socket, or NULL */
+  const char  *owner;         /* interned, of the token that made it (see SimToken) */
+  const char  *client_id;     /* interned */
 };
 
 struct _SimSocket
@@ -73,8 +76,10 @@ struct _SimFlood
 
 typedef struct
 {
-  gint64   expires_us;   /* monotonic */
-  gboolean revoked;
+  gint64      expires_us;   /* monotonic */
+  gboolean    revoked;
+  const char *owner;        /* interned: "user:ID" for a person, "client:ID" otherwise */
+  const char *client_id;    /* interned */
 } SimToken;
 
 typedef struct
@@ -121,6 +126,7 @@ struct _FwSimServer
   GRand         *rand;         /* tokens and channel ids: not the scenario's */
   GHashTable    *tokens;       /* token → SimToken */
   guint          n_token_grants;
+  FwSimOAuth    *oauth;        /* the sign-in of persons */
   GHashTable    *channels;     /* id → SimChannel */
   GPtrArray     *sockets;      /* SimSocket, open or closing */
   GPtrArray     *published;    /* FwSimPublished */
@@ -597,6 +603,22 @@ check_bearer (FwSimServer       *self,
   return AUTH_OK;
 }
 
+/* The token of a request that passed require_auth(). */
+static SimToken *
+request_token (FwSimServer       *self,
+               SoupServerMessage *msg)
+{
+  const char *header;
+
+  header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                         "Authorization");
+  g_assert (header != NULL && strlen (header) >= 7);
+  header += 7;
+  while (*header == ' ')
+    header++;
+  return g_hash_table_lookup (self->tokens, header);
+}
+
 static gboolean
 require_auth (FwSimServer       *self,
               SoupServerMessage *msg)
@@ -666,6 +688,28 @@ check_basic_credentials (FwSimServer       *self,
   return FALSE;
 }
 
+const char *
+_fw_sim_server_issue_token (FwSimServer *self,
+                            const char  *client_id,
+                            const char  *user_id)
+{
+  g_autofree char *owner = NULL;
+  SimToken *token;
+  char *access_token;
+
+  owner = user_id != NULL ? g_strconcat ("user:", user_id, NULL)
+                          : g_strconcat ("client:", client_id, NULL);
+  access_token = random_string (self->rand, 86,
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+  token = g_new0 (SimToken, 1);
+  token->expires_us = g_get_monotonic_time () + (gint64) self->token_lifetime * G_USEC_PER_SEC;
+  token->owner = g_intern_string (owner);
+  token->client_id = g_intern_string (client_id);
+  g_hash_table_insert (self->tokens, access_token, token);
+  self->n_token_grants++;
+  return access_token;
+}
+
 static void
 handle_token (FwSimServer       *self,
               SoupServerMessage *msg)
@@ -677,8 +721,7 @@ handle_token (FwSimServer       *self,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
   const char *grant_type;
-  SimToken *token;
-  char *access_token;
+  const char *access_token;
 
   if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST))
     {
@@ -690,6 +733,10 @@ handle_token (FwSimServer       *self,
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   form = soup_form_decode (text);
   grant_type = form ? g_hash_table_lookup (form, "grant_type") : NULL;
+
+  /* A person's sign-in (fw-sim-oauth.c): a public client, no secret. */
+  if (fw_sim_oauth_handle_grant (self->oauth, msg, form))
+    return;
 
   if (!check_basic_credentials (self, msg))
     {
@@ -703,12 +750,7 @@ handle_token (FwSimServer       *self,
       return;
     }
 
-  access_token = random_string (self->rand, 86,
-                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-  token = g_new0 (SimToken, 1);
-  token->expires_us = g_get_monotonic_time () + (gint64) self->token_lifetime * G_USEC_PER_SEC;
-  g_hash_table_insert (self->tokens, access_token, token);
-  self->n_token_grants++;
+  access_token = _fw_sim_server_issue_token (self, self->client_id, NULL);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -1116,9 +1158,10 @@ channel_new (FwSimServer *self)
   return channel;
 }
 
-/* The channel used least recently, idle ones (no open socket) first. */
+/* The channel of @owner used least recently, idle ones (no open socket) first. */
 static SimChannel *
-find_lru_channel (FwSimServer *self)
+find_lru_channel (FwSimServer *self,
+                  const char  *owner)
 {
   GHashTableIter iter;
   SimChannel *channel;
@@ -1130,6 +1173,8 @@ find_lru_channel (FwSimServer *self)
       gboolean idle = channel->socket == NULL;
       gboolean best_idle = best != NULL && best->socket == NULL;
 
+      if (channel->owner != owner)
+        continue;
       if (best == NULL ||
           (idle && !best_idle) ||
           (idle == best_idle && channel->last_used_us < best->last_used_us))
@@ -1164,27 +1209,45 @@ handle_channels (FwSimServer       *self,
   const char *method = soup_server_message_get_method (msg);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  SimToken *token = request_token (self, msg);
 
   if (g_str_equal (method, SOUP_METHOD_POST))
     {
       SimChannel *channel;
+      GHashTableIter iter;
+      guint n_owned = 0;
 
-      while (g_hash_table_size (self->channels) >= MAX (self->max_channels, 1))
-        channel_remove (self, find_lru_channel (self), CHANNEL_EVICTED);
+      /* The limit is per person, or per client for client credentials. */
+      g_hash_table_iter_init (&iter, self->channels);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &channel))
+        n_owned += channel->owner == token->owner;
+      for (; n_owned >= MAX (self->max_channels, 1); n_owned--)
+        channel_remove (self, find_lru_channel (self, token->owner), CHANNEL_EVICTED);
       channel = channel_new (self);
+      channel->owner = token->owner;
+      channel->client_id = token->client_id;
       build_channel (builder, self, channel);
     }
   else if (g_str_equal (method, SOUP_METHOD_GET))
     {
+      const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+      g_auto(GStrv) include = query_get_all (query, "includechannels");
+      gboolean whole_client = g_strv_contains ((const char * const *) include, "oauthclient");
       GHashTableIter iter;
       SimChannel *channel;
 
+      /* includechannels=token (the default): the caller's own channels;
+       * oauthclient: those of everyone on the same OAuth client. */
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "entities");
       json_builder_begin_array (builder);
       g_hash_table_iter_init (&iter, self->channels);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &channel))
-        build_channel (builder, self, channel);
+        {
+          if (whole_client ? channel->client_id == token->client_id
+                           : channel->owner == token->owner)
+            build_channel (builder, self, channel);
+        }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
@@ -1892,6 +1955,8 @@ server_cb (SoupServer        *server,
 
   if (g_str_equal (path, "/oauth/token"))
     handle_token (self, msg);
+  else if (g_str_equal (path, "/oauth/authorize"))
+    fw_sim_oauth_handle_authorize (self->oauth, msg, query);
   else if (g_str_has_prefix (path, "/api/v2/"))
     handle_api (self, msg, path, query);
   else
@@ -2331,6 +2396,7 @@ fw_sim_server_revoke_tokens (FwSimServer *self)
   g_hash_table_iter_init (&iter, self->tokens);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &token))
     token->revoked = TRUE;
+  fw_sim_oauth_revoke_refresh_tokens (self->oauth);
 }
 
 void
@@ -2963,6 +3029,7 @@ fw_sim_server_finalize (GObject *object)
   g_ptr_array_unref (self->sockets);
   g_hash_table_unref (self->channels);
   g_hash_table_unref (self->tokens);
+  g_clear_pointer (&self->oauth, fw_sim_oauth_free);
   g_ptr_array_unref (self->published);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->fail_rules);
@@ -3054,6 +3121,7 @@ fw_sim_server_init (FwSimServer *self)
 
   self->rand = g_rand_new ();
   self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->oauth = fw_sim_oauth_new (self);
   self->channels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) channel_free);
   self->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) socket_free);
   self->published = g_ptr_array_new_with_free_func ((GDestroyNotify) published_free);

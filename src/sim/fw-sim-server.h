@@ -17,6 +17,15 @@ G_BEGIN_DECLS
 #define FW_SIM_DEFAULT_CLIENT_ID     "floorwatch-demo"
 #define FW_SIM_DEFAULT_CLIENT_SECRET "floorwatch-demo-secret"
 
+/* Signing in as a person: the public client of the authorization-code grant
+ * with PKCE (no secret; redirect URIs on loopback only) and the demo user who
+ * signs in on /oauth/authorize (Ana Silva, FW_SIM_USER_ANA).  Channels made
+ * with a person's token belong to that person: the channel limit counts per
+ * person (or per client for client-credentials tokens). */
+#define FW_SIM_PKCE_CLIENT_ID        "floorwatch-pkce-demo"
+#define FW_SIM_DEMO_USER_LOGIN       "ana.silva@example.com"
+#define FW_SIM_DEMO_USER_PASSWORD    "floorwatch-demo-password"
+
 /* Ids shared with the sample payloads. */
 #define FW_SIM_QUEUE_SUPPORT  "cb586cb1-0434-417f-b36f-0b602bb1ecee"
 #define FW_SIM_QUEUE_SALES    "8ba53579-3b98-46bd-81e5-43b8c8918e02"
@@ -91,7 +100,7 @@ void         fw_sim_server_set_silent           (FwSimServer  *self,
 /* Sends v2.system.socket_closing on every open socket; each such socket is
  * closed "socket-closing-grace" ms later. */
 void         fw_sim_server_send_socket_closing  (FwSimServer  *self);
-/* Every token issued so far answers 401 from now on. */
+/* Every token issued so far answers 401 from now on; refresh tokens too are refused. */
 void         fw_sim_server_revoke_tokens        (FwSimServer  *self);
 /* Every channel is gone: sockets get v2.system.no_longer_subscribed.{id} and
  * are closed, HEAD/subscriptions/connect answer 404. */
