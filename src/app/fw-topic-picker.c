@@ -617,35 +617,28 @@ watch_clicked_cb (FwTopicPicker *self)
 }
 
 static void
-add_sorted_subjects (GPtrArray  *topics,
-                     GHashTable *table,
-                     FwNameKind  kind)
+add_subjects (GPtrArray  *topics,
+              GHashTable *table,
+              FwNameKind  kind)
 {
-  g_autofree const char **ids = NULL;
-  guint n = 0;
+  GHashTableIter iter;
+  gpointer id, mask;
 
-  ids = (const char **) g_hash_table_get_keys_as_array (table, &n);
-  for (guint i = 0; i < n; i++)
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &id, &mask))
     {
-      /* Insertion sort: a supervisor picks tens, not thousands. */
-      for (guint j = i; j > 0 && strcmp (ids[j - 1], ids[j]) > 0; j--)
-        {
-          const char *tmp = ids[j];
-
-          ids[j] = ids[j - 1];
-          ids[j - 1] = tmp;
-        }
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (table, ids[i]));
-
       if (kind == FW_NAME_QUEUE)
-        fw_topics_add_queue (topics, ids[i], mask);
+        fw_topics_add_queue (topics, id, GPOINTER_TO_UINT (mask));
       else
-        fw_topics_add_user (topics, ids[i], mask);
+        fw_topics_add_user (topics, id, GPOINTER_TO_UINT (mask));
     }
+}
+
+static int
+compare_topics (gconstpointer a,
+                gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
 GStrv
@@ -656,10 +649,11 @@ fw_topic_picker_dup_topics (FwTopicPicker *self)
   g_return_val_if_fail (FW_IS_TOPIC_PICKER (self), NULL);
 
   topics = g_ptr_array_new ();
-  add_sorted_subjects (topics, self->queues, FW_NAME_QUEUE);
-  add_sorted_subjects (topics, self->users, FW_NAME_USER);
+  add_subjects (topics, self->queues, FW_NAME_QUEUE);
+  add_subjects (topics, self->users, FW_NAME_USER);
   for (guint i = 0; i < self->raw->len; i++)
     g_ptr_array_add (topics, g_strdup (g_ptr_array_index (self->raw, i)));
+  g_ptr_array_sort (topics, compare_topics);
   g_ptr_array_add (topics, NULL);
 
   return (GStrv) g_ptr_array_free (topics, FALSE);

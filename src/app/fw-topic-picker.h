@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (FwTopicPicker, fw_topic_picker, FW, TOPIC_PICKER, AdwWindo
  * the topic catalogue through @directory. */
 FwTopicPicker *fw_topic_picker_new         (FwDirectory        *directory,
                                             const char * const *topics);
-/* The topics chosen so far, in a stable order. */
+/* The topics chosen so far, sorted. */
 GStrv          fw_topic_picker_dup_topics  (FwTopicPicker      *self);
 /* TRUE while a listing is still being fetched. */
 gboolean       fw_topic_picker_get_loading (FwTopicPicker      *self);
