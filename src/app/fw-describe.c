@@ -322,6 +322,36 @@ fw_describe_routing_status (const char *value)
 }
 
 char *
+fw_describe_short_topic (const char *topic)
+{
+  GString *text;
+  const char *p;
+
+  g_return_val_if_fail (topic != NULL, NULL);
+
+  text = g_string_sized_new (strlen (topic));
+  p = topic;
+  while (*p != '\0')
+    {
+      gsize len = strcspn (p, ".?&");
+
+      /* Ids (UUIDs, channel ids) are long; the words of a topic are not. */
+      if (len > 16)
+        {
+          g_string_append_len (text, p, 8);
+          g_string_append (text, "…");
+        }
+      else
+        g_string_append_len (text, p, len);
+
+      p += len;
+      if (*p != '\0')
+        g_string_append_c (text, *p++);
+    }
+  return g_string_free (text, FALSE);
+}
+
+char *
 fw_describe_duration (gint64 ms)
 {
   gint64 s = MAX (ms, 0) / 1000;

@@ -134,6 +134,7 @@ fill_notification (FwEventRow     *self,
   g_autofree char *time = NULL;
   g_autofree char *text = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *short_topic = NULL;
   const char *topic = fw_notification_get_topic (notification);
   gint64 received = fw_notification_get_received_time (notification);
   Names names = { self->directory, FALSE };
@@ -161,7 +162,8 @@ fill_notification (FwEventRow     *self,
   set_kind_class (self, kind_classes[kind]);
   gtk_label_set_label (self->name_label, name);
   gtk_label_set_label (self->text_label, text);
-  gtk_label_set_label (self->topic_label, topic);
+  short_topic = fw_describe_short_topic (topic);
+  gtk_label_set_label (self->topic_label, short_topic);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), topic);
 
   self->names_pending = names.missed;
@@ -241,7 +243,7 @@ fw_event_row_dup_text (FwEventRow *self)
                           gtk_label_get_label (self->time_label),
                           gtk_label_get_label (self->name_label),
                           gtk_label_get_label (self->text_label),
-                          gtk_label_get_label (self->topic_label));
+                          gtk_widget_get_tooltip_text (GTK_WIDGET (self->topic_label)));
 }
 
 static void

@@ -509,14 +509,23 @@ apply_topics (FwWindow           *self,
   update_page (self);
 }
 
+void
+fw_window_set_topics (FwWindow           *self,
+                      const char * const *topics)
+{
+  g_return_if_fail (FW_IS_WINDOW (self));
+  g_return_if_fail (self->connection != NULL);
+
+  apply_topics (self, topics);
+}
+
 static void
 topics_chosen_cb (FwWindow      *self,
                   GStrv          topics,
                   FwTopicPicker *picker)
 {
-  if (self->connection == NULL)
-    return;
-  apply_topics (self, (const char * const *) topics);
+  if (self->connection != NULL)
+    apply_topics (self, (const char * const *) topics);
 }
 
 static void
@@ -751,7 +760,17 @@ signed_in_cb (FwWindow      *self,
               FwTokenSource *tokens)
 {
   g_autoptr(FwConnection) connection = NULL;
+  g_auto(GStrv) watched = NULL;
   FwEnvironment *environment = fw_token_source_get_environment (tokens);
+  const char * const *topics;
+
+  /* Signing in again to the same account (a rotated secret) keeps
+   * watching what was watched. */
+  if (self->connection != NULL && !fw_connection_is_demo (self->connection) &&
+      g_str_equal (fw_environment_get_name (fw_connection_get_environment (self->connection)),
+                   fw_environment_get_name (environment)) &&
+      g_str_equal (fw_connection_get_client_id (self->connection), fw_token_source_get_client_id (tokens)))
+    watched = g_strdupv ((char **) fw_connection_get_topics (self->connection));
 
   /* The secret is in the keyring now; the account's other halves go here. */
   g_settings_set_string (self->settings, "environment", fw_environment_get_name (environment));
@@ -759,6 +778,10 @@ signed_in_cb (FwWindow      *self,
 
   connection = fw_connection_new (tokens, g_settings_get_uint (self->settings, "max-events"));
   fw_window_set_connection (self, connection);
+
+  topics = fw_connection_get_topics (connection);
+  if ((topics == NULL || topics[0] == NULL) && watched != NULL && watched[0] != NULL)
+    apply_topics (self, (const char * const *) watched);
 }
 
 typedef struct

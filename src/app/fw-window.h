@@ -40,6 +40,9 @@ void           fw_window_show_sign_in         (FwWindow        *self,
                                                const char      *environment,
                                                const char      *client_id,
                                                const char      *message);
+/* Watches @topics (kept in the settings for the account they keep). */
+void           fw_window_set_topics           (FwWindow        *self,
+                                               const char * const *topics);
 /* Opens the queue and agent picker; returns it (owned by the window). */
 FwTopicPicker *fw_window_open_topic_picker    (FwWindow        *self);
 void           fw_window_present_preferences  (FwWindow        *self);

@@ -329,6 +329,18 @@ test_durations (void)
 }
 
 static void
+test_short_topic (void)
+{
+  g_autofree char *user = fw_describe_short_topic ("v2.users." USER_ANA ".routingStatus");
+  g_autofree char *combined = fw_describe_short_topic ("v2.users." USER_ANA "?presence&routingStatus");
+  g_autofree char *system = fw_describe_short_topic ("v2.system.socket_closing");
+
+  g_assert_cmpstr (user, ==, "v2.users.76d4514d….routingStatus");
+  g_assert_cmpstr (combined, ==, "v2.users.76d4514d…?presence&routingStatus");
+  g_assert_cmpstr (system, ==, "v2.system.socket_closing");
+}
+
+static void
 test_topics_roundtrip (void)
 {
   g_autoptr(GPtrArray) topics = g_ptr_array_new_with_free_func (g_free);
@@ -390,6 +402,7 @@ main (int   argc,
   g_test_add_func ("/app/describe/kinds", test_kinds);
   g_test_add_func ("/app/describe/malformed", test_malformed);
   g_test_add_func ("/app/describe/durations", test_durations);
+  g_test_add_func ("/app/describe/short-topic", test_short_topic);
   g_test_add_func ("/app/topics/roundtrip", test_topics_roundtrip);
 
   return g_test_run ();

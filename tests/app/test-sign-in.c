@@ -280,6 +280,58 @@ test_stored_secret (Fixture       *fixture,
   }
 }
 
+
+static void
+test_rejected_later (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char * const topics[] = { "v2.users." FW_SIM_USER_ANA ".presence", NULL };
+  FwSignInPage *page = fw_window_get_sign_in_page (fixture->window);
+  FwStatusPill *pill = fw_window_get_status_pill (fixture->window);
+  GtkWidget *fix = fw_app_test_find_by_id (GTK_WIDGET (pill), "fix_button");
+  g_autofree char *new_secret = g_strdup_printf ("rotated-%08x", g_random_int ());
+
+  sign_in_with (fixture, fixture->secret);
+  FW_TEST_WAIT_UNTIL (fw_window_get_connection (fixture->window) != NULL, 15000);
+  fw_window_set_topics (fixture->window, topics);
+  g_assert_cmpstr (fw_window_get_page (fixture->window), ==, "events");
+  FW_TEST_WAIT_UNTIL (g_str_has_prefix (fw_status_pill_get_text (pill), "Live"), 15000);
+
+  /* An administrator rotates the secret: the next grant is refused, and
+   * the next channel needs one. */
+  g_object_set (fixture->sim, "client-secret", new_secret, NULL);
+  fw_sim_server_revoke_tokens (fixture->sim);
+  fw_sim_server_expire_channels (fixture->sim);
+  FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Credentials rejected"), 30000);
+  g_assert_true (gtk_widget_get_mapped (fix));
+  fw_app_test_screenshot (GTK_WIDGET (fixture->window), "credentials-rejected");
+
+  /* Fix opens the sign-in form, which says why. */
+  g_signal_emit_by_name (fix, "clicked");
+  g_assert_cmpstr (fw_window_get_page (fixture->window), ==, "sign-in");
+  g_assert_nonnull (fw_sign_in_page_get_message (page));
+  g_assert_true (strstr (fw_sign_in_page_get_message (page), "rejected") != NULL);
+
+  /* With the new secret the feed comes back. */
+  g_free (fixture->secret);
+  fixture->secret = g_steal_pointer (&new_secret);
+  {
+    GtkWidget *secret_row = fw_app_test_find_by_id (GTK_WIDGET (page), "secret_row");
+    GtkWidget *button = fw_app_test_find_by_id (GTK_WIDGET (page), "sign_in_button");
+
+    gtk_editable_set_text (GTK_EDITABLE (secret_row), fixture->secret);
+    g_signal_emit_by_name (button, "clicked");
+  }
+  FW_TEST_WAIT_UNTIL (g_str_equal (fw_window_get_page (fixture->window), "events"), 15000);
+  pill = fw_window_get_status_pill (fixture->window);
+  FW_TEST_WAIT_UNTIL (g_str_has_prefix (fw_status_pill_get_text (pill), "Live"), 15000);
+  {
+    g_autofree char *stored = keyring_lookup (fixture);
+
+    g_assert_cmpstr (stored, ==, fixture->secret);
+  }
+}
+
 static GtkWindow *
 find_preferences (void)
 {
@@ -403,6 +455,8 @@ main (int   argc,
   g_test_add ("/app/sign-in/wrong-secret", Fixture, NULL, fixture_set_up, test_wrong_secret, fixture_tear_down);
   g_test_add ("/app/sign-in/right-secret", Fixture, NULL, fixture_set_up, test_right_secret, fixture_tear_down);
   g_test_add ("/app/sign-in/stored-secret", Fixture, NULL, fixture_set_up, test_stored_secret,
+              fixture_tear_down);
+  g_test_add ("/app/sign-in/rejected-later", Fixture, NULL, fixture_set_up, test_rejected_later,
               fixture_tear_down);
   g_test_add ("/app/sign-in/sign-out", Fixture, NULL, fixture_set_up, test_sign_out, fixture_tear_down);
 

@@ -12,6 +12,7 @@
 
 #include "fw-app-test-util.h"
 #include "fw-event-row.h"
+#include "fw-test-network-monitor.h"
 
 static FwApplication *application;
 
@@ -450,6 +451,116 @@ test_dark (Fixture       *fixture,
   g_assert_false (adw_style_manager_get_dark (style));
 }
 
+
+static GtkAdjustment *
+list_adjustment (FwWindow *window)
+{
+  GtkWidget *scroller = fw_app_test_find_by_id (GTK_WIDGET (window), "list_scroller");
+
+  g_assert_nonnull (scroller);
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static void
+test_follow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkAdjustment *adjustment = list_adjustment (fixture->window);
+  GtkWidget *jump = fw_app_test_find_by_id (GTK_WIDGET (fixture->window), "jump_button");
+  guint n_before;
+
+  g_assert_true (fw_window_get_following (fixture->window));
+  FW_TEST_WAIT_UNTIL (n_events (fixture->window) > 80, 30000);
+  fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window));
+  FW_TEST_WAIT_UNTIL (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 400,
+                      10000);
+
+  /* Following: new events keep the list at the top. */
+  n_before = n_events (fixture->window);
+  FW_TEST_WAIT_UNTIL (n_events (fixture->window) > n_before + 5, 15000);
+  fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1.0);
+  g_assert_false (gtk_widget_get_visible (jump));
+
+  /* The user scrolls away to read: the list stops following... */
+  gtk_adjustment_set_value (adjustment, 300);
+  g_assert_false (fw_window_get_following (fixture->window));
+  g_assert_true (gtk_widget_get_visible (jump));
+
+  /* ...and new events do not pull it back to the top. */
+  n_before = n_events (fixture->window);
+  FW_TEST_WAIT_UNTIL (n_events (fixture->window) > n_before + 5, 15000);
+  fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >=, 300);
+  g_assert_false (fw_window_get_following (fixture->window));
+  fw_app_test_screenshot (GTK_WIDGET (fixture->window), "scrolled-away");
+
+  /* Jump to newest follows again. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.jump-to-newest", NULL);
+  g_assert_true (fw_window_get_following (fixture->window));
+  FW_TEST_WAIT_UNTIL ((fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window)),
+                       gtk_adjustment_get_value (adjustment) < 1.0), 10000);
+  g_assert_false (gtk_widget_get_visible (jump));
+}
+
+static void
+test_no_network (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FwTestNetworkMonitor) monitor = fw_test_network_monitor_new ();
+  FwSession *session = fw_connection_get_session (fixture->connection);
+
+  g_object_set (session, "network-monitor", monitor, NULL);
+  /* The network goes, and the sockets with it. */
+  fw_test_network_monitor_set_available (monitor, FALSE);
+  fw_sim_server_drop_sockets (fixture->sim);
+  FW_TEST_WAIT_UNTIL (pill_says (fixture->window, "No network"), 15000);
+  fw_app_test_screenshot (GTK_WIDGET (fixture->window), "no-network");
+
+  fw_test_network_monitor_set_available (monitor, TRUE);
+  FW_TEST_WAIT_UNTIL (pill_says (fixture->window, "Live"), 30000);
+}
+
+static void
+test_pill (void)
+{
+  g_autoptr(FwStatusPill) pill = g_object_ref_sink (FW_STATUS_PILL (fw_status_pill_new ()));
+  GtkWidget *reconnect = fw_app_test_find_by_id (GTK_WIDGET (pill), "reconnect_button");
+  GtkWidget *fix = fw_app_test_find_by_id (GTK_WIDGET (pill), "fix_button");
+
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Offline");
+
+  fw_status_pill_set_n_channels (pill, 2);
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_LIVE);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Live · 2 channels");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "live"));
+  g_assert_false (gtk_widget_get_visible (reconnect));
+
+  /* The countdown goes down a second at a time, and only then. */
+  fw_status_pill_set_next_attempt_time (pill, g_get_real_time () + 2500 * 1000);
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_RECONNECTING);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Reconnecting in 3 s");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "reconnecting"));
+  g_assert_true (gtk_widget_get_visible (reconnect));
+  FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Reconnecting in 2 s"), 2000);
+  FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Reconnecting in 1 s"), 2000);
+  FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Reconnecting…"), 2000);
+
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_NO_NETWORK);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "No network");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "offline"));
+
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_AUTH_FAILED);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Credentials rejected");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "error"));
+  g_assert_true (gtk_widget_get_visible (fix));
+
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_LIVE);
+  fw_status_pill_set_paused (pill, TRUE);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Paused");
+  g_assert_false (gtk_widget_get_visible (fix));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -467,6 +578,9 @@ main (int   argc,
   g_test_add ("/app/window/fault", Fixture, NULL, fixture_set_up, test_fault, fixture_tear_down);
   g_test_add ("/app/window/accessible", Fixture, NULL, fixture_set_up, test_accessible, fixture_tear_down);
   g_test_add ("/app/window/dark", Fixture, NULL, fixture_set_up, test_dark, fixture_tear_down);
+  g_test_add ("/app/window/follow", Fixture, NULL, fixture_set_up, test_follow, fixture_tear_down);
+  g_test_add ("/app/window/no-network", Fixture, NULL, fixture_set_up, test_no_network, fixture_tear_down);
+  g_test_add_func ("/app/window/status-pill", test_pill);
 
   ret = g_test_run ();
   g_object_unref (application);
