@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
+#include <string.h>
 
 #include "fw-credentials.h"
 
@@ -376,4 +377,198 @@ fw_credentials_lookup_channels_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- A person's sign-in ---- */
+
+static const SecretSchema *
+get_user_token_schema (void)
+{
+  static const SecretSchema schema = {
+    "io.github.floorwatch.Floorwatch.UserToken",
+    SECRET_SCHEMA_NONE,
+    {
+      { "environment", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "client-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static void
+store_user_tokens_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    return_keyring_error (task, error, _("Could not save your sign-in in the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fw_credentials_store_user_tokens_async (const char          *environment,
+                                        const char          *client_id,
+                                        FwUserTokens        *tokens,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+  char *serialized;
+
+  g_return_if_fail (FW_IS_USER_TOKENS (tokens));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_store_user_tokens_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  label = g_strdup_printf (_("Floorwatch sign-in with %s (%s)"), client_id, environment);
+  serialized = fw_user_tokens_serialize (tokens);
+
+  /* libsecret copies the secret before this returns. */
+  secret_password_store (get_user_token_schema (), SECRET_COLLECTION_DEFAULT, label, serialized,
+                         cancellable, store_user_tokens_cb, g_steal_pointer (&task),
+                         "environment", environment,
+                         "client-id", client_id,
+                         NULL);
+  explicit_bzero (serialized, strlen (serialized));
+  g_free (serialized);
+}
+
+gboolean
+fw_credentials_store_user_tokens_finish (GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fw_credentials_store_user_tokens_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+lookup_user_tokens_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  FwUserTokens *tokens;
+  char *serialized;
+
+  serialized = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      return_keyring_error (task, error, _("Could not read your sign-in from the keyring"));
+      return;
+    }
+
+  if (serialized == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  tokens = fw_user_tokens_new_from_serialized (serialized, &error);
+  secret_password_free (serialized);
+  if (tokens == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tokens, g_object_unref);
+}
+
+void
+fw_credentials_lookup_user_tokens_async (const char          *environment,
+                                         const char          *client_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_lookup_user_tokens_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  secret_password_lookup (get_user_token_schema (), cancellable, lookup_user_tokens_cb,
+                          g_steal_pointer (&task),
+                          "environment", environment,
+                          "client-id", client_id,
+                          NULL);
+}
+
+FwUserTokens *
+fw_credentials_lookup_user_tokens_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fw_credentials_lookup_user_tokens_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+clear_user_tokens_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error only means nobody was signed in. */
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    return_keyring_error (task, error, _("Could not remove your sign-in from the keyring"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+fw_credentials_clear_user_tokens_async (const char          *environment,
+                                        const char          *client_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_credentials_clear_user_tokens_async);
+
+  if (!check_names (task, environment, client_id))
+    return;
+
+  secret_password_clear (get_user_token_schema (), cancellable, clear_user_tokens_cb,
+                         g_steal_pointer (&task),
+                         "environment", environment,
+                         "client-id", client_id,
+                         NULL);
+}
+
+gboolean
+fw_credentials_clear_user_tokens_finish (GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        fw_credentials_clear_user_tokens_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "fw-user-tokens.h"
+
 G_BEGIN_DECLS
 
 /* The client secret lives in the keyring (libsecret schema
@@ -58,6 +60,35 @@ void      fw_credentials_lookup_channels_async  (const char           *environme
 /* NULL without error when nothing is stored. */
 GStrv     fw_credentials_lookup_channels_finish (GAsyncResult         *result,
                                                  GError              **error);
+/* A signed-in person's tokens (FwPkceLogin, fw_token_source_new_for_user()),
+ * under their own schema "io.github.floorwatch.Floorwatch.UserToken"
+ * (attributes "environment" and "client-id"), so that a lookup of a client
+ * secret never finds them.  Store them again on the token source's
+ * "user-tokens-changed". */
+void          fw_credentials_store_user_tokens_async   (const char           *environment,
+                                                        const char           *client_id,
+                                                        FwUserTokens         *tokens,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean      fw_credentials_store_user_tokens_finish  (GAsyncResult         *result,
+                                                        GError              **error);
+void          fw_credentials_lookup_user_tokens_async  (const char           *environment,
+                                                        const char           *client_id,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+/* NULL without error when nobody is signed in. */
+FwUserTokens *fw_credentials_lookup_user_tokens_finish (GAsyncResult         *result,
+                                                        GError              **error);
+/* Signing out: removes the tokens (no error when there were none). */
+void          fw_credentials_clear_user_tokens_async   (const char           *environment,
+                                                        const char           *client_id,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean      fw_credentials_clear_user_tokens_finish  (GAsyncResult         *result,
+                                                        GError              **error);
 /* Wipes and frees a secret returned by lookup. */
 void      fw_credentials_free_secret    (char                 *secret);
 

@@ -12,6 +12,7 @@
 #include "fw-event-store.h"
 #include "fw-gap.h"
 #include "fw-notification.h"
+#include "fw-pkce-login.h"
 #include "fw-session.h"
 #include "fw-token-source.h"
 #include "fw-engine-enums.h"

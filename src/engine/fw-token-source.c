@@ -29,8 +29,11 @@ struct _FwTokenSource
   SoupSession   *soup;
   FwEnvironment *environment;
   char          *client_id;
-  /* Both live in memory that is wiped before it is freed. */
+  FwTokenGrant   grant;
+  /* These live in memory that is wiped before it is freed.  A person's token
+   * source has no secret, and a refresh token only if the server gave one. */
   char          *secret;
+  char          *refresh_token;
   char          *token;
 
   /* Real time, not monotonic: a suspended laptop wakes up with expired tokens. */
@@ -45,6 +48,7 @@ struct _FwTokenSource
 
   gboolean       rejected;
   char          *rejected_message;
+  gboolean       sign_in_needed;
 
   /* The one grant in flight, shared by every waiting caller. */
   SoupMessage   *grant_msg;
@@ -53,6 +57,8 @@ struct _FwTokenSource
   gboolean       grant_timed_out;
   gint64         grant_started_us;
   GQueue         waiters;
+  /* The grant in flight was cancelled because new user tokens came in. */
+  gboolean       grant_superseded;
 
   guint          renew_id;
   FwBackoff     *renew_backoff;
@@ -76,10 +82,17 @@ enum {
   PROP_MIN_RENEW_LEAD,
   PROP_REJECTED,
   PROP_EXPIRES_AT,
+  PROP_SIGN_IN_NEEDED,
   N_PROPS
 };
 
+enum {
+  USER_TOKENS_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FwTokenSource, fw_token_source, G_TYPE_OBJECT)
 
@@ -98,6 +111,15 @@ wipe_string (char **str)
 }
 
 static void
+wipe_and_free (gpointer data)
+{
+  char *str = data;
+
+  explicit_bzero (str, strlen (str));
+  g_free (str);
+}
+
+static void
 forget_token (FwTokenSource *self)
 {
   wipe_string (&self->token);
@@ -106,6 +128,17 @@ forget_token (FwTokenSource *self)
   self->renew_us = 0;
   g_clear_handle_id (&self->renew_id, g_source_remove);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRES_AT]);
+}
+
+static void
+set_sign_in_needed (FwTokenSource *self,
+                    gboolean       sign_in_needed)
+{
+  if (self->sign_in_needed == sign_in_needed)
+    return;
+
+  self->sign_in_needed = sign_in_needed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_NEEDED]);
 }
 
 static gint64
@@ -169,6 +202,15 @@ renew_cb (gpointer user_data)
   FwTokenSource *self = user_data;
 
   self->renew_id = 0;
+
+  if (self->grant == FW_TOKEN_GRANT_NONE)
+    {
+      /* Nothing can renew it: ask the person to sign in before it runs out. */
+      g_debug ("The access token cannot be renewed; the person must sign in again");
+      set_sign_in_needed (self, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+
   g_debug ("Renewing the access token ahead of its expiry");
   start_grant (self);
 
@@ -186,12 +228,13 @@ schedule_renewal_at (FwTokenSource *self,
   g_source_set_name_by_id (self->renew_id, "[floorwatch] token renewal");
 }
 
+/* Installs @token obtained at @obtained_us (real time) for @lifetime_ms. */
 static void
-install_token (FwTokenSource *self,
-               const char    *token,
-               gint64         expires_in_s)
+install_token_at (FwTokenSource *self,
+                  const char    *token,
+                  gint64         obtained_us,
+                  gint64         lifetime_ms)
 {
-  gint64 lifetime_ms = MIN (expires_in_s, MAX_LIFETIME_S) * 1000;
   gint64 renew_ms;
   gint64 lead_ms;
 
@@ -205,9 +248,9 @@ install_token (FwTokenSource *self,
 
   wipe_string (&self->token);
   self->token = g_strdup (token);
-  self->obtained_us = self->grant_started_us;
-  self->expires_us = self->grant_started_us + lifetime_ms * 1000;
-  self->renew_us = self->grant_started_us + renew_ms * 1000;
+  self->obtained_us = obtained_us;
+  self->expires_us = obtained_us + lifetime_ms * 1000;
+  self->renew_us = obtained_us + renew_ms * 1000;
   fw_backoff_reset (self->renew_backoff);
 
   schedule_renewal_at (self, self->renew_us);
@@ -215,6 +258,59 @@ install_token (FwTokenSource *self,
 
   g_debug ("Access token renewed, expires in %" G_GINT64_FORMAT " s, next renewal in %"
            G_GINT64_FORMAT " s", lifetime_ms / 1000, renew_ms / 1000);
+}
+
+static void
+install_token (FwTokenSource *self,
+               const char    *token,
+               gint64         expires_in_s)
+{
+  install_token_at (self, token, self->grant_started_us, MIN (expires_in_s, MAX_LIFETIME_S) * 1000);
+}
+
+/* Takes a person's tokens: the access token while it lasts, the refresh
+ * token (if any) to renew it. */
+static void
+apply_user_tokens (FwTokenSource *self,
+                   FwUserTokens  *tokens)
+{
+  const char *access_token = fw_user_tokens_get_access_token (tokens);
+  const char *refresh_token = fw_user_tokens_get_refresh_token (tokens);
+  gint64 obtained_us = fw_user_tokens_get_obtained_at (tokens);
+  gint64 expires_us = fw_user_tokens_get_expires_at (tokens);
+
+  wipe_string (&self->refresh_token);
+  self->refresh_token = g_strdup (refresh_token);
+  self->grant = refresh_token != NULL ? FW_TOKEN_GRANT_REFRESH_TOKEN : FW_TOKEN_GRANT_NONE;
+
+  forget_token (self);
+  if (access_token != NULL && expires_us > obtained_us && expires_us > g_get_real_time ())
+    install_token_at (self, access_token, obtained_us,
+                      MIN ((expires_us - obtained_us) / 1000, (gint64) MAX_LIFETIME_S * 1000));
+}
+
+/* The message for a person whose sign-in can no longer give tokens. */
+static GError *
+new_sign_in_ended_error (FwTokenSource *self,
+                         const char    *oauth_error)
+{
+  const char *name = fw_environment_get_name (self->environment);
+
+  if (oauth_error != NULL &&
+      (g_str_equal (oauth_error, "invalid_client") ||
+       g_str_equal (oauth_error, "unauthorized_client")))
+    return g_error_new (FW_TOKEN_ERROR, FW_TOKEN_ERROR_REJECTED,
+                        _("Genesys Cloud no longer accepts the sign-in client “%s” (%s). "
+                          "Check the OAuth client for %s."),
+                        self->client_id, oauth_error, name);
+
+  if (oauth_error != NULL)
+    return g_error_new (FW_TOKEN_ERROR, FW_TOKEN_ERROR_REJECTED,
+                        _("Your sign-in to %s has ended: the login server refused to renew "
+                          "it (%s). Sign in again."), name, oauth_error);
+
+  return g_error_new (FW_TOKEN_ERROR, FW_TOKEN_ERROR_REJECTED,
+                      _("Your sign-in to %s has expired. Sign in again."), name);
 }
 
 static gboolean
@@ -336,6 +432,11 @@ grant_failed (FwTokenSource *self,
     {
       /* Fatal until the user fixes the credentials: no further grant. */
       forget_token (self);
+      if (self->grant != FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+        {
+          wipe_string (&self->refresh_token);
+          set_sign_in_needed (self, TRUE);
+        }
       g_free (self->rejected_message);
       self->rejected_message = g_strdup (error->message);
       self->rejected = TRUE;
@@ -361,6 +462,68 @@ grant_failed (FwTokenSource *self,
     }
 }
 
+/* A person's renewal went through: new access token, maybe a new refresh token. */
+static void
+install_user_grant (FwTokenSource *self,
+                    GBytes        *body)
+{
+  g_autoptr(FwUserTokens) tokens = NULL;
+  g_autoptr(FwUserTokens) current = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 obtained_us;
+
+  tokens = fw_user_tokens_new_from_response (body, self->grant_started_us, &error);
+  if (tokens == NULL)
+    {
+      g_autoptr(GError) failure = NULL;
+
+      failure = g_error_new (FW_TOKEN_ERROR, FW_TOKEN_ERROR_FAILED, "%s (%s)", error->message,
+                             fw_environment_get_login_base (self->environment));
+      grant_failed (self, failure);
+      return;
+    }
+
+  /* A login server that does not rotate refresh tokens sends none back:
+   * the one we have stays good. */
+  if (fw_user_tokens_get_refresh_token (tokens) != NULL)
+    {
+      wipe_string (&self->refresh_token);
+      self->refresh_token = g_strdup (fw_user_tokens_get_refresh_token (tokens));
+    }
+
+  obtained_us = fw_user_tokens_get_obtained_at (tokens);
+  install_token_at (self, fw_user_tokens_get_access_token (tokens), obtained_us,
+                    (fw_user_tokens_get_expires_at (tokens) - obtained_us) / 1000);
+
+  current = fw_token_source_dup_user_tokens (self);
+  g_signal_emit (self, signals[USER_TOKENS_CHANGED], 0, current);
+  finish_waiters (self, NULL);
+}
+
+/* New user tokens replaced those of a grant that was in flight: serve
+ * whoever waited for it with what is there now. */
+static void
+serve_waiters (FwTokenSource *self)
+{
+  if (g_queue_is_empty (&self->waiters))
+    return;
+
+  if (has_usable_token (self, g_get_real_time ()))
+    {
+      finish_waiters (self, NULL);
+    }
+  else if (self->grant == FW_TOKEN_GRANT_NONE)
+    {
+      g_autoptr(GError) error = new_sign_in_ended_error (self, NULL);
+
+      grant_failed (self, error);
+    }
+  else
+    {
+      start_grant (self);
+    }
+}
+
 static void
 grant_cb (GObject      *object,
           GAsyncResult *result,
@@ -380,6 +543,13 @@ grant_cb (GObject      *object,
   g_clear_handle_id (&self->grant_timeout_id, g_source_remove);
   g_clear_object (&self->grant_cancellable);
 
+  if (self->grant_superseded)
+    {
+      self->grant_superseded = FALSE;
+      serve_waiters (self);
+      return;
+    }
+
   if (error != NULL)
     {
       GError *failure;
@@ -398,6 +568,12 @@ grant_cb (GObject      *object,
     }
 
   status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_OK && self->grant != FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+    {
+      install_user_grant (self, body);
+      return;
+    }
+
   if (status == SOUP_STATUS_OK)
     {
       g_autoptr(GError) parse_error = NULL;
@@ -416,6 +592,21 @@ grant_cb (GObject      *object,
     }
 
   oauth_error = dup_oauth_error (body);
+
+  /* A refresh token the server refuses (revoked, expired, already spent)
+   * cannot be fixed by trying again: the person must sign in. */
+  if (self->grant != FW_TOKEN_GRANT_CLIENT_CREDENTIALS &&
+      (status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED) &&
+      oauth_error != NULL &&
+      (g_str_equal (oauth_error, "invalid_grant") ||
+       g_str_equal (oauth_error, "invalid_client") ||
+       g_str_equal (oauth_error, "unauthorized_client")))
+    {
+      g_autoptr(GError) rejected = new_sign_in_ended_error (self, oauth_error);
+
+      grant_failed (self, rejected);
+      return;
+    }
 
   /* UNCONFIRMED: Genesys Cloud answers a bad client id or secret with
    * invalid_client, with status 400 according to some and 401 according to
@@ -475,6 +666,7 @@ start_grant (FwTokenSource *self)
   g_autofree char *authorization = NULL;
 
   g_assert (!self->rejected);
+  g_assert (self->grant != FW_TOKEN_GRANT_NONE);
 
   if (self->grant_msg != NULL)
     return;
@@ -487,19 +679,38 @@ start_grant (FwTokenSource *self)
 
   /* The secret goes to the login host and nowhere else: no redirects. */
   soup_message_add_flags (self->grant_msg, SOUP_MESSAGE_NO_REDIRECT);
-
-  pair = g_strconcat (self->client_id, ":", self->secret, NULL);
-  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  authorization = g_strconcat ("Basic ", encoded, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (self->grant_msg),
-                                "Authorization", authorization);
   soup_message_headers_replace (soup_message_get_request_headers (self->grant_msg),
                                 "Accept", "application/json");
-  explicit_bzero (pair, strlen (pair));
-  explicit_bzero (encoded, strlen (encoded));
-  explicit_bzero (authorization, strlen (authorization));
 
-  body = g_bytes_new_static (form, strlen (form));
+  if (self->grant == FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+    {
+      pair = g_strconcat (self->client_id, ":", self->secret, NULL);
+      encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+      authorization = g_strconcat ("Basic ", encoded, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (self->grant_msg),
+                                    "Authorization", authorization);
+      explicit_bzero (pair, strlen (pair));
+      explicit_bzero (encoded, strlen (encoded));
+      explicit_bzero (authorization, strlen (authorization));
+
+      body = g_bytes_new_static (form, strlen (form));
+    }
+  else
+    {
+      char *refresh_form;
+
+      /* A public client names itself in the form and has no secret
+       * (RFC 6749 §6).  UNCONFIRMED: Genesys Cloud documents the refresh
+       * grant for clients with a secret; a PKCE client is assumed to send
+       * its id the way the code exchange does. */
+      refresh_form = soup_form_encode ("grant_type", "refresh_token",
+                                       "refresh_token", self->refresh_token,
+                                       "client_id", self->client_id,
+                                       NULL);
+      body = g_bytes_new_with_free_func (refresh_form, strlen (refresh_form),
+                                         wipe_and_free, refresh_form);
+    }
+
   soup_message_set_request_body_from_bytes (self->grant_msg,
                                             "application/x-www-form-urlencoded", body);
 
@@ -538,6 +749,7 @@ fw_token_source_finalize (GObject *object)
   FwTokenSource *self = (FwTokenSource *)object;
 
   wipe_string (&self->secret);
+  wipe_string (&self->refresh_token);
   wipe_string (&self->token);
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->rejected_message, g_free);
@@ -590,6 +802,10 @@ fw_token_source_get_property (GObject    *object,
 
     case PROP_EXPIRES_AT:
       g_value_set_int64 (value, self->token != NULL ? self->expires_us : 0);
+      break;
+
+    case PROP_SIGN_IN_NEEDED:
+      g_value_set_boolean (value, self->sign_in_needed);
       break;
 
     default:
@@ -723,7 +939,19 @@ fw_token_source_class_init (FwTokenSourceClass *klass)
                         0, G_MAXINT64, 0,
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* TRUE when a person's sign-in cannot give tokens much longer: no refresh
+   * token and the renewal time came, or the sign-in was rejected. */
+  properties[PROP_SIGN_IN_NEEDED] =
+    g_param_spec_boolean ("sign-in-needed", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[USER_TOKENS_CHANGED] =
+    g_signal_new ("user-tokens-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, FW_TYPE_USER_TOKENS);
 }
 
 static void
@@ -810,7 +1038,12 @@ fw_token_source_get_token_async (FwTokenSource       *self,
       /* Past the renewal time without a renewal under way happens after a
        * suspend, when the timer had no chance to fire on time. */
       if (now_us >= self->renew_us && self->grant_msg == NULL && self->renew_id == 0)
-        start_grant (self);
+        {
+          if (self->grant == FW_TOKEN_GRANT_NONE)
+            set_sign_in_needed (self, TRUE);
+          else
+            start_grant (self);
+        }
 
       g_task_return_pointer (task, g_strdup (self->token), g_free);
       return;
@@ -818,6 +1051,15 @@ fw_token_source_get_token_async (FwTokenSource       *self,
 
   if (self->token != NULL)
     forget_token (self);
+
+  if (self->grant == FW_TOKEN_GRANT_NONE)
+    {
+      g_autoptr(GError) error = new_sign_in_ended_error (self, NULL);
+
+      grant_failed (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   waiter = g_new0 (Waiter, 1);
   waiter->self = self;
@@ -858,4 +1100,82 @@ fw_token_source_invalidate (FwTokenSource *self,
 
   g_debug ("The access token was refused; a new one will be requested");
   forget_token (self);
+}
+
+FwTokenSource *
+fw_token_source_new_for_user (SoupSession   *soup,
+                              FwEnvironment *environment,
+                              const char    *client_id,
+                              FwUserTokens  *tokens)
+{
+  FwTokenSource *self;
+
+  g_return_val_if_fail (SOUP_IS_SESSION (soup), NULL);
+  g_return_val_if_fail (FW_IS_ENVIRONMENT (environment), NULL);
+  g_return_val_if_fail (client_id != NULL, NULL);
+  g_return_val_if_fail (FW_IS_USER_TOKENS (tokens), NULL);
+
+  self = g_object_new (FW_TYPE_TOKEN_SOURCE,
+                       "soup-session", soup,
+                       "environment", environment,
+                       "client-id", client_id,
+                       NULL);
+  apply_user_tokens (self, tokens);
+
+  return self;
+}
+
+FwTokenGrant
+fw_token_source_get_grant (FwTokenSource *self)
+{
+  g_return_val_if_fail (FW_IS_TOKEN_SOURCE (self), FW_TOKEN_GRANT_CLIENT_CREDENTIALS);
+
+  return self->grant;
+}
+
+FwUserTokens *
+fw_token_source_dup_user_tokens (FwTokenSource *self)
+{
+  g_return_val_if_fail (FW_IS_TOKEN_SOURCE (self), NULL);
+
+  if (self->grant == FW_TOKEN_GRANT_CLIENT_CREDENTIALS || self->rejected ||
+      (self->token == NULL && self->refresh_token == NULL))
+    return NULL;
+
+  return fw_user_tokens_new (self->token, self->refresh_token, self->obtained_us,
+                             self->expires_us);
+}
+
+void
+fw_token_source_set_user_tokens (FwTokenSource *self,
+                                 FwUserTokens  *tokens)
+{
+  g_return_if_fail (FW_IS_TOKEN_SOURCE (self));
+  g_return_if_fail (FW_IS_USER_TOKENS (tokens));
+  g_return_if_fail (self->grant != FW_TOKEN_GRANT_CLIENT_CREDENTIALS);
+
+  /* A renewal still in flight belongs to the old sign-in. */
+  if (self->grant_msg != NULL)
+    {
+      self->grant_superseded = TRUE;
+      g_cancellable_cancel (self->grant_cancellable);
+    }
+
+  apply_user_tokens (self, tokens);
+  fw_backoff_reset (self->renew_backoff);
+  g_clear_pointer (&self->rejected_message, g_free);
+  set_sign_in_needed (self, FALSE);
+  if (self->rejected)
+    {
+      self->rejected = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECTED]);
+    }
+}
+
+gboolean
+fw_token_source_get_sign_in_needed (FwTokenSource *self)
+{
+  g_return_val_if_fail (FW_IS_TOKEN_SOURCE (self), FALSE);
+
+  return self->sign_in_needed;
 }
