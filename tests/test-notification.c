@@ -342,32 +342,6 @@ test_envelope_fields (void)
 }
 
 static void
-test_properties (void)
-{
-  g_autoptr(FwNotification) n = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *correlation_id = NULL;
-  g_autofree char *version = NULL;
-  FwNotificationKind kind;
-  gint64 received;
-
-  n = parse_ok ("{\"topicName\":\"channel.metadata\",\"version\":\"2\","
-                "\"eventBody\":{\"message\":\"pong\"},\"metadata\":{\"CorrelationId\":\"c\"}}", -1);
-  g_object_get (n,
-                "kind", &kind,
-                "topic", &topic,
-                "correlation-id", &correlation_id,
-                "version", &version,
-                "received-time", &received,
-                NULL);
-  g_assert_cmpint (kind, ==, FW_NOTIFICATION_KIND_PONG);
-  g_assert_cmpstr (topic, ==, "channel.metadata");
-  g_assert_cmpstr (correlation_id, ==, "c");
-  g_assert_cmpstr (version, ==, "2");
-  g_assert_cmpint (received, ==, 1234);
-}
-
-static void
 test_malformed (void)
 {
   static const char *frames[] = {
@@ -754,7 +728,6 @@ main (int   argc,
   g_test_add_func ("/engine/notification/corpus-complete", test_corpus_complete);
   g_test_add_func ("/engine/notification/kinds", test_kinds);
   g_test_add_func ("/engine/notification/envelope-fields", test_envelope_fields);
-  g_test_add_func ("/engine/notification/properties", test_properties);
   g_test_add_func ("/engine/notification/malformed", test_malformed);
   g_test_add_func ("/engine/notification/not-utf8", test_not_utf8);
   g_test_add_func ("/engine/notification/number-range", test_number_range);

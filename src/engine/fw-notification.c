@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-#include "fw-engine-enums.h"
 #include "fw-json-scan.h"
 #include "fw-notification.h"
 
@@ -34,18 +33,6 @@ struct _FwNotification
 };
 
 G_DEFINE_FINAL_TYPE (FwNotification, fw_notification, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_KIND,
-  PROP_TOPIC,
-  PROP_CORRELATION_ID,
-  PROP_VERSION,
-  PROP_RECEIVED_TIME,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_QUARK (fw-notification-error-quark, fw_notification_error)
 
@@ -175,68 +162,14 @@ fw_notification_finalize (GObject *object)
 }
 
 static void
-fw_notification_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  FwNotification *self = FW_NOTIFICATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_KIND:
-      g_value_set_enum (value, self->kind);
-      break;
-
-    case PROP_TOPIC:
-      g_value_set_string (value, fw_notification_get_topic (self));
-      break;
-
-    case PROP_CORRELATION_ID:
-      g_value_set_string (value, fw_notification_get_correlation_id (self));
-      break;
-
-    case PROP_VERSION:
-      g_value_set_string (value, fw_notification_get_version (self));
-      break;
-
-    case PROP_RECEIVED_TIME:
-      g_value_set_int64 (value, self->received_us);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 fw_notification_class_init (FwNotificationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = fw_notification_finalize;
-  object_class->get_property = fw_notification_get_property;
-
-  /* Read-only, for property bindings and list-view expressions; a
-   * notification is immutable, so they never notify. */
-  properties[PROP_KIND] =
-    g_param_spec_enum ("kind", NULL, NULL,
-                       FW_TYPE_NOTIFICATION_KIND, FW_NOTIFICATION_KIND_EVENT,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TOPIC] =
-    g_param_spec_string ("topic", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CORRELATION_ID] =
-    g_param_spec_string ("correlation-id", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_VERSION] =
-    g_param_spec_string ("version", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RECEIVED_TIME] =
-    g_param_spec_int64 ("received-time", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* No properties: a class with properties makes every g_object_new()
+   * freeze and thaw a notify queue, which costs more than the parse of a
+   * small frame.  Views use the getters through closures. */
 }
 
 static void
