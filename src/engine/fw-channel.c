@@ -9,6 +9,7 @@
 
 #include "fw-channel.h"
 #include "fw-engine-enums.h"
+#include "fw-socket-link.h"
 
 /* Frames above FW_NOTIFICATION_MAX_SIZE are refused by the parser and the
  * socket goes on; libsoup itself only gives up on frames above this, which
@@ -28,7 +29,11 @@ struct _FwChannel
   gint64                   lifetime_us;
 
   FwChannelState           state;
-  SoupWebsocketConnection *socket;
+  FwSocketLink            *link;
+  GTask                   *connect_task;
+  GCancellable            *connect_cancellable;
+  gulong                   connect_cancelled_id;
+  guint                    abandon_id;
   GCancellable            *cancellable;
 
   FwChannelMessageFunc     message_func;
@@ -45,7 +50,6 @@ struct _FwChannel
   guint                    watchdog_id;
   guint                    resubscribe_id;
   guint64                  n_rejected_frames;
-  gboolean                 protocol_error;
 };
 
 G_DEFINE_FINAL_TYPE (FwChannel, fw_channel, G_TYPE_OBJECT)
@@ -109,29 +113,36 @@ warn (FwChannel  *self,
   g_signal_emit (self, signals[WARNING], 0, message);
 }
 
-/* Lets go of the socket without waiting for the peer: a dead path would
- * never answer a close handshake. */
+static void
+forget_connect_cancellable (FwChannel *self)
+{
+  g_clear_handle_id (&self->abandon_id, g_source_remove);
+  if (self->connect_cancellable != NULL)
+    g_cancellable_disconnect (self->connect_cancellable, self->connect_cancelled_id);
+  self->connect_cancelled_id = 0;
+  g_clear_object (&self->connect_cancellable);
+}
+
+/* Lets go of the socket; @polite sends a close frame, otherwise the socket
+ * goes at once, since a dead path would never answer a close handshake.  A
+ * connection attempt still under way ends as cancelled. */
 static void
 drop_socket (FwChannel *self,
              gboolean   polite)
 {
-  g_autoptr(SoupWebsocketConnection) socket = g_steal_pointer (&self->socket);
+  g_autoptr(FwSocketLink) link = g_steal_pointer (&self->link);
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
   self->ping_sent_mono = 0;
+  forget_connect_cancellable (self);
 
-  if (socket == NULL)
-    return;
+  if (link != NULL)
+    fw_socket_link_close (link, polite);
 
-  g_signal_handlers_disconnect_by_data (socket, self);
-
-  if (soup_websocket_connection_get_state (socket) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      if (polite)
-        soup_websocket_connection_close (socket, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      else
-        g_io_stream_close (soup_websocket_connection_get_io_stream (socket), NULL, NULL);
-    }
+  if (task != NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "The connection attempt was abandoned");
 }
 
 static void
@@ -204,7 +215,7 @@ watchdog_cb (gpointer user_data)
     {
       g_debug ("%s: nothing heard for %u ms, sending a ping", self->id, self->heartbeat_timeout);
       self->ping_sent_mono = now;
-      soup_websocket_connection_send_text (self->socket, PING_TEXT);
+      fw_socket_link_send_text (self->link, PING_TEXT);
       arm_watchdog (self, pong_us);
     }
   else
@@ -218,18 +229,16 @@ watchdog_cb (gpointer user_data)
 /* ---- Socket signals ---- */
 
 static void
-socket_message_cb (SoupWebsocketConnection *socket,
-                   gint                     type,
-                   GBytes                  *message,
-                   gpointer                 user_data)
+handle_frame (FwChannel *self,
+              int        type,
+              GBytes    *message,
+              gint64     received_us)
 {
-  FwChannel *self = user_data;
   g_autoptr(FwNotification) notification = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 now_real = g_get_real_time ();
 
   self->last_frame_mono = g_get_monotonic_time ();
-  self->last_frame_real = now_real;
+  self->last_frame_real = received_us;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     {
@@ -238,7 +247,7 @@ socket_message_cb (SoupWebsocketConnection *socket,
       return;
     }
 
-  notification = fw_notification_new_from_bytes (message, now_real, &error);
+  notification = fw_notification_new_from_bytes (message, received_us, &error);
   if (notification == NULL)
     {
       self->n_rejected_frames++;
@@ -276,33 +285,18 @@ socket_message_cb (SoupWebsocketConnection *socket,
 }
 
 static void
-socket_error_cb (SoupWebsocketConnection *socket,
-                 GError                  *error,
-                 gpointer                 user_data)
+handle_closed (FwChannel           *self,
+               const FwSocketEvent *event)
 {
-  FwChannel *self = user_data;
-
-  g_debug ("%s: socket error: %s", self->id, error->message);
+  g_autoptr(GError) error = NULL;
+  gushort code = event->close_code;
+  const char *data = event->close_reason;
 
   /* libsoup fails the connection on a frame that breaks the protocol, as
    * RFC 6455 demands (a text frame that is not UTF-8 is one): that frame is
    * refused like any other bad frame, and the channel reconnects. */
-  if (error->domain == SOUP_WEBSOCKET_ERROR)
-    self->protocol_error = TRUE;
-}
-
-static void
-socket_closed_cb (SoupWebsocketConnection *socket,
-                  gpointer                 user_data)
-{
-  FwChannel *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gushort code = soup_websocket_connection_get_close_code (socket);
-  const char *data = soup_websocket_connection_get_close_data (socket);
-
-  if (self->protocol_error)
+  if (event->protocol_error)
     {
-      self->protocol_error = FALSE;
       self->n_rejected_frames++;
       warn (self, "The server sent a frame that breaks the WebSocket protocol "
                   "(such as text that is not UTF-8); reconnecting");
@@ -319,6 +313,41 @@ socket_closed_cb (SoupWebsocketConnection *socket,
                          code, data && *data ? ": " : "", data ? data : "");
 
   lose_socket (self, error, g_get_real_time ());
+}
+
+static void connect_finished (FwChannel           *self,
+                              const FwSocketEvent *event);
+
+static void
+link_event_cb (FwSocketLink        *link,
+               const FwSocketEvent *events,
+               guint                n_events,
+               gpointer             user_data)
+{
+  FwChannel *self = user_data;
+
+  for (guint i = 0; i < n_events && link == self->link; i++)
+    {
+      const FwSocketEvent *event = &events[i];
+
+      switch (event->kind)
+        {
+        case FW_SOCKET_EVENT_OPENED:
+          connect_finished (self, event);
+          break;
+
+        case FW_SOCKET_EVENT_FRAME:
+          handle_frame (self, event->data_type, event->data, event->received_us);
+          break;
+
+        case FW_SOCKET_EVENT_CLOSED:
+          handle_closed (self, event);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
 }
 
 /* ---- Subscribing ---- */
@@ -689,95 +718,31 @@ fw_channel_open_finish (FwChannel     *self,
 
 /* ---- Connecting the socket ---- */
 
-typedef struct
-{
-  GCancellable *cancellable;
-  GCancellable *outer;
-  gulong        outer_handler;
-  SoupMessage  *message;
-  guint         timeout_id;
-  gboolean      timed_out;
-} ConnectData;
-
 static void
-connect_data_free (ConnectData *data)
+connect_finished (FwChannel           *self,
+                  const FwSocketEvent *event)
 {
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-  if (data->outer != NULL)
-    g_cancellable_disconnect (data->outer, data->outer_handler);
-  g_clear_object (&data->outer);
-  g_clear_object (&data->cancellable);
-  g_clear_object (&data->message);
-  g_free (data);
-}
+  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
 
-static void
-cancel_inner_cb (GCancellable *outer,
-                 gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
+  forget_connect_cancellable (self);
+  g_assert (task != NULL);
 
-static gboolean
-connect_timeout_cb (gpointer user_data)
-{
-  ConnectData *data = user_data;
-
-  data->timeout_id = 0;
-  data->timed_out = TRUE;
-  g_cancellable_cancel (data->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-connected_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FwChannel *self = g_task_get_source_object (task);
-  ConnectData *data = g_task_get_task_data (task);
-  g_autoptr(SoupWebsocketConnection) socket = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
-  g_clear_handle_id (&data->timeout_id, g_source_remove);
-
-  if (socket == NULL)
+  if (event->error != NULL)
     {
-      guint status = soup_message_get_status (data->message);
-
+      g_clear_pointer (&self->link, fw_socket_link_unref);
       set_state (self, FW_CHANNEL_STATE_CLOSED);
 
-      if (g_task_return_error_if_cancelled (task))
-        return;
-
-      if (data->timed_out)
+      if (g_error_matches (event->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                  "Connecting the socket took longer than %u ms",
                                  self->connect_timeout);
-      else if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE)
+      else if (event->status == SOUP_STATUS_NOT_FOUND || event->status == SOUP_STATUS_GONE)
         g_task_return_new_error (task, FW_CHANNEL_ERROR, FW_CHANNEL_ERROR_GONE,
                                  "The channel no longer exists");
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        g_task_return_error (task, g_error_copy (event->error));
       return;
     }
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      soup_websocket_connection_close (socket, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      set_state (self, FW_CHANNEL_STATE_CLOSED);
-      return;
-    }
-
-  self->socket = g_steal_pointer (&socket);
-  soup_websocket_connection_set_max_incoming_payload_size (self->socket, MAX_INCOMING_PAYLOAD);
-  /* Our own watchdog proves the path end to end; RFC 6455 pings do not. */
-  soup_websocket_connection_set_keepalive_interval (self->socket, 0);
-  g_signal_connect (self->socket, "message", G_CALLBACK (socket_message_cb), self);
-  g_signal_connect (self->socket, "error", G_CALLBACK (socket_error_cb), self);
-  g_signal_connect (self->socket, "closed", G_CALLBACK (socket_closed_cb), self);
 
   self->last_frame_mono = g_get_monotonic_time ();
   self->last_frame_real = g_get_real_time ();
@@ -790,42 +755,54 @@ connected_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+abandon_cb (gpointer user_data)
+{
+  FwChannel *self = user_data;
+
+  self->abandon_id = 0;
+  drop_socket (self, FALSE);
+  set_state (self, FW_CHANNEL_STATE_CLOSED);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connect_cancelled_cb (GCancellable *cancellable,
+                      FwChannel    *self)
+{
+  /* Not from inside the cancellable's own signal: that would deadlock on
+   * g_cancellable_disconnect(). */
+  if (self->abandon_id == 0)
+    self->abandon_id = g_idle_add (abandon_cb, self);
+}
+
 static void
 connect_socket (FwChannel *self,
                 GTask     *task)
 {
-  FwApi *api = self->api;
-  ConnectData *data;
-  GCancellable *outer = g_task_get_cancellable (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
+  g_assert (self->connect_task == NULL);
   set_state (self, FW_CHANNEL_STATE_CONNECTING);
 
-  data = g_new0 (ConnectData, 1);
-  data->cancellable = g_cancellable_new ();
-  data->message = soup_message_new ("GET", self->connect_uri);
-  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
-
-  if (data->message == NULL)
+  if (g_task_return_error_if_cancelled (task))
     {
       set_state (self, FW_CHANNEL_STATE_CLOSED);
-      g_task_return_new_error (task, FW_CHANNEL_ERROR, FW_CHANNEL_ERROR_INVALID_RESPONSE,
-                               "The channel's connectUri is not a valid address");
       g_object_unref (task);
       return;
     }
 
-  if (outer != NULL)
+  self->connect_task = task;
+  if (cancellable != NULL)
     {
-      data->outer = g_object_ref (outer);
-      data->outer_handler = g_cancellable_connect (outer, G_CALLBACK (cancel_inner_cb),
-                                                   g_object_ref (data->cancellable),
-                                                   g_object_unref);
+      self->connect_cancellable = g_object_ref (cancellable);
+      self->connect_cancelled_id = g_cancellable_connect (cancellable,
+                                                          G_CALLBACK (connect_cancelled_cb),
+                                                          self, NULL);
     }
 
-  data->timeout_id = g_timeout_add (self->connect_timeout, connect_timeout_cb, data);
-  soup_session_websocket_connect_async (fw_api_get_soup_session (api), data->message,
-                                        NULL, NULL, G_PRIORITY_DEFAULT, data->cancellable,
-                                        connected_cb, task);
+  self->link = fw_socket_link_new (self->connect_uri, MAX_INCOMING_PAYLOAD, link_event_cb, self);
+  fw_socket_link_connect (self->link, self->connect_timeout);
 }
 
 void
@@ -902,11 +879,11 @@ fw_channel_ping (FwChannel *self)
 {
   g_return_if_fail (FW_IS_CHANNEL (self));
 
-  if (self->socket == NULL)
+  if (self->link == NULL || self->state != FW_CHANNEL_STATE_OPEN)
     return;
 
   self->ping_sent_mono = g_get_monotonic_time ();
-  soup_websocket_connection_send_text (self->socket, PING_TEXT);
+  fw_socket_link_send_text (self->link, PING_TEXT);
   arm_watchdog (self, (gint64) self->pong_timeout * 1000);
 }
 
