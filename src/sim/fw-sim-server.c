@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "fw-sim-server.h"
 #include "fw-sim-oauth.h"
@@ -27,7 +28,8 @@
 #define CHANNEL_PREFIX        "streaming-0-"
 #define SOCKET_PATH           "/channels"
 /* Frames handed to libsoup per socket and main-loop turn while flooding. */
-#define FLOOD_BATCH           128
+/* At most this many flood frames go out in one write. */
+#define FLOOD_BATCH_MAX       512
 
 #define PRESENCE_AVAILABLE_ID "6a3af858-942f-489d-9700-5f9bcdcdae9b"
 
@@ -68,8 +70,10 @@ struct _SimFlood
 {
   SimSocket *socket;
   GSource   *source;
-  char      *frame;
-  gsize      uuid_offset;
+  guint8    *frame;         /* one whole WebSocket frame: header and payload */
+  gsize      frame_length;
+  gsize      uuid_offset;   /* where the CorrelationId starts in @frame */
+  GByteArray *batch;
   guint      remaining;
   guint64    serial;
 };
@@ -2131,6 +2135,7 @@ flood_finish (SimFlood *flood)
 
   clear_source (&flood->source);
   flood->socket->flood = NULL;
+  g_byte_array_unref (flood->batch);
   g_free (flood->frame);
   g_free (flood);
 
@@ -2153,9 +2158,55 @@ write_hex (char    *out,
     }
 }
 
-/* Called while the socket can take more: hands one batch to libsoup.  Its
- * priority is below libsoup's own output source, so frames libsoup could not
- * write yet go out before the next batch is queued behind them. */
+/* Writes all of @data to the socket.  Batches are sized so that the kernel
+ * takes them at once; should it not, the rest is written within a bounded
+ * wait, because a frame left half-written would be corrupted by the next
+ * frame libsoup writes. */
+static gboolean
+write_whole (GSocket      *gsocket,
+             const guint8 *data,
+             gsize         length)
+{
+  gsize done = 0;
+
+  while (done < length)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize written = g_socket_send (gsocket, (const char *) data + done, length - done, NULL, &error);
+
+      if (written > 0)
+        done += (gsize) written;
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_clear_error (&error);
+          if (!g_socket_condition_timed_wait (gsocket, G_IO_OUT, 2 * G_USEC_PER_SEC, NULL, &error))
+            {
+              g_debug ("Flood write stalled: %s", error->message);
+              return FALSE;
+            }
+        }
+      else
+        {
+          g_debug ("Flood write failed: %s", error ? error->message : "closed");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Runs while the socket is writable and hands the kernel one batch of
+ * frames in a single write.  (Through soup_websocket_connection_send_text()
+ * each frame costs a send() of its own, a UTF-8 scan and two debug
+ * messages: about 4 us of CPU per 1 KB frame, which caps a flood near
+ * 250,000 frames/s; batched, a frame costs under 1 us.)
+ *
+ * Frames are written under libsoup, so they must never interleave with a
+ * frame of its own.  libsoup writes a frame at once when its queue is empty
+ * and otherwise from its own output source, which has a higher priority than
+ * this one and is ready whenever this one is: so this runs only when libsoup
+ * has nothing half-written, and it always writes whole frames.  A batch fits
+ * in the room POLLOUT promises (a TCP socket polls writable when at least a
+ * third of its send buffer is free). */
 static gboolean
 flood_writable_cb (GSocket      *gsocket,
                    GIOCondition  condition,
@@ -2164,7 +2215,8 @@ flood_writable_cb (GSocket      *gsocket,
   SimFlood *flood = user_data;
   SimSocket *sock = flood->socket;
   FwSimServer *self = sock->server;
-  guint batch = MIN (flood->remaining, FLOOD_BATCH);
+  gint sndbuf = 0;
+  guint batch;
 
   if (!socket_is_open (sock))
     {
@@ -2172,18 +2224,29 @@ flood_writable_cb (GSocket      *gsocket,
       return G_SOURCE_REMOVE;
     }
 
+  if (!g_socket_get_option (gsocket, SOL_SOCKET, SO_SNDBUF, &sndbuf, NULL) || sndbuf <= 0)
+    sndbuf = 64 * 1024;
+  batch = (guint) CLAMP ((gsize) sndbuf / 4 / flood->frame_length, 1, FLOOD_BATCH_MAX);
+  batch = MIN (batch, flood->remaining);
+
+  g_byte_array_set_size (flood->batch, 0);
   for (guint i = 0; i < batch; i++)
     {
-      write_hex (flood->frame + flood->uuid_offset + 24, flood->serial++, 12);
-      if (!self->silent)
-        soup_websocket_connection_send_text (sock->conn, flood->frame);
+      write_hex ((char *) flood->frame + flood->uuid_offset + 24, flood->serial++, 12);
+      g_byte_array_append (flood->batch, flood->frame, (guint) flood->frame_length);
     }
   flood->remaining -= batch;
   self->n_flooded += batch;
 
+  /* Silence swallows the frames as it does every other event. */
+  if (!self->silent && !write_whole (gsocket, flood->batch->data, flood->batch->len))
+    {
+      socket_drop (sock);
+      return G_SOURCE_REMOVE;
+    }
+
   if (flood->remaining == 0)
     {
-      /* The source is destroyed by flood_finish(); keep GLib's reference valid. */
       flood_finish (flood);
       return G_SOURCE_REMOVE;
     }
@@ -2242,6 +2305,45 @@ build_flood_frame (const char *topic,
   return frame;
 }
 
+/* Frames a text payload as a server frame (final, not masked). */
+static guint8 *
+frame_with_header (const char *payload,
+                   gsize      *frame_length,
+                   gsize      *header_length)
+{
+  gsize length = strlen (payload);
+  guint8 header[10];
+  gsize n;
+  guint8 *frame;
+
+  header[0] = 0x81;
+  if (length < 126)
+    {
+      header[1] = (guint8) length;
+      n = 2;
+    }
+  else if (length <= G_MAXUINT16)
+    {
+      header[1] = 126;
+      header[2] = (length >> 8) & 0xff;
+      header[3] = length & 0xff;
+      n = 4;
+    }
+  else
+    {
+      header[1] = 127;
+      for (int i = 0; i < 8; i++)
+        header[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
+      n = 10;
+    }
+  frame = g_malloc (n + length);
+  memcpy (frame, header, n);
+  memcpy (frame + n, payload, length);
+  *frame_length = n + length;
+  *header_length = n;
+  return frame;
+}
+
 void
 fw_sim_server_flood (FwSimServer *self,
                      const char  *topic,
@@ -2256,7 +2358,8 @@ fw_sim_server_flood (FwSimServer *self,
   g_return_if_fail (FW_IS_SIM_SERVER (self));
   g_return_if_fail (topic != NULL);
 
-  frame = build_flood_frame (topic, MIN (frame_size, 16 * 1024 * 1024), &uuid_offset);
+  /* Frames stay well inside a socket buffer, so that batches go out whole. */
+  frame = build_flood_frame (topic, MIN (frame_size, 64 * 1024), &uuid_offset);
   memcpy (frame + uuid_offset, self->flood_uuid_base, 24);
   first_serial = self->flood_serial;
   self->flood_serial += count;
@@ -2273,8 +2376,9 @@ fw_sim_server_flood (FwSimServer *self,
 
       flood = g_new0 (SimFlood, 1);
       flood->socket = sock;
-      flood->frame = g_strdup (frame);
-      flood->uuid_offset = uuid_offset;
+      flood->frame = frame_with_header (frame, &flood->frame_length, &flood->uuid_offset);
+      flood->uuid_offset += uuid_offset;
+      flood->batch = g_byte_array_sized_new (64 * 1024);
       flood->remaining = count;
       flood->serial = first_serial;
       flood->source = g_socket_create_source (sock->gsocket, G_IO_OUT, NULL);

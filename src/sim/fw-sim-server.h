@@ -153,7 +153,9 @@ guint        fw_sim_server_count_requests       (FwSimServer  *self,
  * (those records have an empty correlation_id). */
 #define FW_SIM_TOPIC_RAW_FRAME       "(raw frame)"
 
-/* Frames handed to libsoup by fw_sim_server_flood() so far (all floods). */
+/* Flood frames written so far, summed over floods and sockets (those
+ * swallowed while silent count too).  Floods write whole batches of frames
+ * under libsoup, between libsoup's own frames, for speed. */
 guint64      fw_sim_server_get_n_flooded        (FwSimServer  *self);
 GStrv        fw_sim_server_dup_queue_ids        (FwSimServer  *self);
 GStrv        fw_sim_server_dup_user_ids         (FwSimServer  *self);
