@@ -529,13 +529,14 @@ clear_user_tokens_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
+  gboolean removed;
 
   /* FALSE without an error only means nobody was signed in. */
-  secret_password_clear_finish (result, &error);
+  removed = secret_password_clear_finish (result, &error);
   if (error != NULL)
     return_keyring_error (task, error, _("Could not remove your sign-in from the keyring"));
   else
-    g_task_return_boolean (task, TRUE);
+    g_task_return_boolean (task, removed);
 }
 
 void

@@ -81,7 +81,8 @@ void          fw_credentials_lookup_user_tokens_async  (const char           *en
 /* NULL without error when nobody is signed in. */
 FwUserTokens *fw_credentials_lookup_user_tokens_finish (GAsyncResult         *result,
                                                         GError              **error);
-/* Signing out: removes the tokens (no error when there were none). */
+/* Signing out: removes the tokens.  FALSE without an error when nobody was
+ * signed in. */
 void          fw_credentials_clear_user_tokens_async   (const char           *environment,
                                                         const char           *client_id,
                                                         GCancellable         *cancellable,
