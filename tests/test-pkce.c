@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "fw-test-util.h"
 
@@ -1104,7 +1106,237 @@ test_keyring (Fixture       *f,
   g_assert_null (back);
   g_clear_object (&wait.result);
 
+  /* Signing out twice: nothing left to remove, and no error. */
+  fw_credentials_clear_user_tokens_async (environment, client_id, NULL, done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  g_assert_false (fw_credentials_clear_user_tokens_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&wait.result);
+
   sign_in_clear (&s);
+}
+
+/* ---- floorwatch-cli login --browser, watch --user, logout ---- */
+
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *err;
+  GString          *err_text;
+  GString          *out_text;
+  gboolean          err_done;
+  gboolean          out_done;
+  gboolean          exited;
+} Cli;
+
+static void
+cli_child_setup (gpointer user_data)
+{
+  /* If this test dies, so does the CLI it started. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void read_err_line (Cli *cli);
+
+static void
+err_line_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                      result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      cli->err_done = TRUE;
+      return;
+    }
+  g_string_append_printf (cli->err_text, "%s\n", line);
+  read_err_line (cli);
+}
+
+static void
+read_err_line (Cli *cli)
+{
+  g_data_input_stream_read_line_async (cli->err, G_PRIORITY_DEFAULT, NULL, err_line_cb, cli);
+}
+
+static void
+out_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      cli->out_done = TRUE;
+      return;
+    }
+  g_string_append_len (cli->out_text, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (object), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   out_cb, cli);
+}
+
+static void
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  cli->exited = TRUE;
+}
+
+static Cli *
+cli_start (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *path = g_getenv ("FW_CLI");
+  Cli *cli = g_new0 (Cli, 1);
+
+  g_assert_nonnull (path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "GENESYSCLOUD_OAUTHCLIENT_SECRET");
+  g_subprocess_launcher_set_child_setup (launcher, cli_child_setup, NULL, NULL);
+
+  g_ptr_array_add (argv, (gpointer) path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  cli->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                               &error);
+  g_assert_no_error (error);
+  cli->err_text = g_string_new (NULL);
+  cli->out_text = g_string_new (NULL);
+  cli->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (cli->process));
+  read_err_line (cli);
+  g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (cli->process), 4096,
+                                   G_PRIORITY_DEFAULT, NULL, out_cb, cli);
+  g_subprocess_wait_async (cli->process, NULL, exited_cb, cli);
+  return cli;
+}
+
+/* Waits for the end and returns the exit status. */
+static int
+cli_finish (Cli *cli)
+{
+  FW_TEST_WAIT_UNTIL (cli->exited && cli->err_done && cli->out_done, 20000);
+  g_test_message ("stderr: %s", cli->err_text->str);
+  g_assert_true (g_subprocess_get_if_exited (cli->process));
+  return g_subprocess_get_exit_status (cli->process);
+}
+
+static void
+cli_free (Cli *cli)
+{
+  g_clear_object (&cli->err);
+  g_clear_object (&cli->process);
+  g_string_free (cli->err_text, TRUE);
+  g_string_free (cli->out_text, TRUE);
+  g_free (cli);
+}
+
+static FwUserTokens *
+keyring_user_tokens (Fixture    *f,
+                     const char *client_id)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { NULL };
+  FwUserTokens *tokens;
+
+  fw_credentials_lookup_user_tokens_async (fw_environment_get_name (f->env), client_id, NULL,
+                                           done_cb, &wait);
+  FW_TEST_WAIT_UNTIL (wait.result != NULL, 10000);
+  tokens = fw_credentials_lookup_user_tokens_finish (wait.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  return tokens;
+}
+
+static gboolean
+watching (FwSimServer *sim,
+          const char  *topic)
+{
+  g_auto(GStrv) ids = fw_sim_server_dup_channel_ids (sim);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_auto(GStrv) topics = fw_sim_server_dup_subscriptions (sim, ids[i]);
+
+      if (topics != NULL && g_strv_contains ((const char * const *) topics, topic))
+        return fw_sim_server_get_n_open_sockets (sim) > 0;
+    }
+  return FALSE;
+}
+
+static void
+test_cli_login_browser (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *env_option = g_strconcat ("--environment=", fw_sim_server_get_url (f->sim), NULL);
+  const char *login_args[] = { "login", "--browser", "--no-open", env_option,
+                               "--client-id=" FW_SIM_PKCE_CLIENT_ID, NULL };
+  const char *watch_args[] = { "watch", "--user", env_option, "--client-id=" FW_SIM_PKCE_CLIENT_ID,
+                               "--max-events=1", "--duration=20", TOPIC_ANA, NULL };
+  const char *logout_args[] = { "logout", env_option, "--client-id=" FW_SIM_PKCE_CLIENT_ID, NULL };
+  g_autoptr(GRegex) url_regex = g_regex_new ("(http://127\\.0\\.0\\.1:[0-9]+/oauth/authorize\\?[^ \n]+)",
+                                             0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(FwUserTokens) stored = NULL;
+  g_autofree char *authorize = NULL;
+  g_autofree char *location = NULL;
+  Page page = { FALSE };
+  Cli *cli;
+
+  if (!keyring_available ())
+    return;
+
+  /* login --browser prints where to sign in, on stderr. */
+  cli = cli_start (login_args);
+  FW_TEST_WAIT_UNTIL (g_regex_match (url_regex, cli->err_text->str, 0, NULL) || cli->exited, 10000);
+  g_assert_true (g_regex_match (url_regex, cli->err_text->str, 0, &match));
+  authorize = g_match_info_fetch (match, 1);
+
+  location = sign_in_on_login_page (f, authorize, "sign-in");
+  browse (f, location, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  page_clear (&page);
+
+  g_assert_cmpint (cli_finish (cli), ==, 0);
+  g_assert_nonnull (strstr (cli->err_text->str, "signed in"));
+  cli_free (cli);
+
+  /* The tokens are in the keyring, and no token was printed. */
+  stored = keyring_user_tokens (f, FW_SIM_PKCE_CLIENT_ID);
+  g_assert_nonnull (stored);
+  g_assert_nonnull (fw_user_tokens_get_refresh_token (stored));
+
+  /* watch --user watches as her. */
+  cli = cli_start (watch_args);
+  FW_TEST_WAIT_UNTIL (watching (f->sim, TOPIC_ANA) || cli->exited, 10000);
+  g_assert_true (fw_sim_server_set_user_presence (f->sim, FW_SIM_USER_ANA, "BREAK"));
+  g_assert_cmpint (cli_finish (cli), ==, 0);
+  g_assert_nonnull (strstr (cli->out_text->str, TOPIC_ANA));
+  g_assert_null (strstr (cli->err_text->str, fw_user_tokens_get_access_token (stored)));
+  g_assert_null (strstr (cli->out_text->str, fw_user_tokens_get_access_token (stored)));
+  cli_free (cli);
+
+  /* logout signs her out. */
+  cli = cli_start (logout_args);
+  g_assert_cmpint (cli_finish (cli), ==, 0);
+  g_assert_nonnull (strstr (cli->err_text->str, "removed the sign-in"));
+  cli_free (cli);
+  g_clear_object (&stored);
+  stored = keyring_user_tokens (f, FW_SIM_PKCE_CLIENT_ID);
+  g_assert_null (stored);
 }
 
 static void
@@ -1160,6 +1392,7 @@ main (int   argc,
   ADD ("/engine/pkce/refresh-rejected", test_refresh_rejected);
   ADD ("/engine/pkce/no-refresh-token", test_no_refresh_token);
   ADD ("/engine/pkce/keyring", test_keyring);
+  ADD ("/cli/pkce/login-browser-watch-logout", test_cli_login_browser);
   ADD ("/sim/pkce/wrong-verifier", test_sim_wrong_verifier);
   ADD ("/sim/pkce/reused-code", test_sim_reused_code);
   ADD ("/sim/pkce/redirect-checks", test_sim_redirect_checks);

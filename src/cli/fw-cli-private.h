@@ -57,14 +57,28 @@ gboolean        fw_cli_target_resolve         (const char           *environment
 FwApi          *fw_cli_api_new_with_secret    (FwEnvironment        *environment,
                                                const char           *client_id,
                                                const char           *secret);
-/* Takes the secret from GENESYSCLOUD_OAUTHCLIENT_SECRET, else the keyring. */
+/* Takes the secret from GENESYSCLOUD_OAUTHCLIENT_SECRET, else the keyring,
+ * else a person's sign-in (see fw_cli_api_new_full_async()). */
 void            fw_cli_api_new_async          (FwEnvironment        *environment,
                                                const char           *client_id,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
+/* Takes the secret from GENESYSCLOUD_OAUTHCLIENT_SECRET, else the keyring,
+ * else the tokens of a person signed in with 'login --browser'; with
+ * @user_only, only the latter. */
+void            fw_cli_api_new_full_async     (FwEnvironment        *environment,
+                                               const char           *client_id,
+                                               gboolean              user_only,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
 FwApi          *fw_cli_api_new_finish         (GAsyncResult         *result,
                                                GError              **error);
+/* A signed-in person's REST client; renewed tokens go back into the keyring. */
+FwApi          *fw_cli_api_new_for_user       (FwEnvironment        *environment,
+                                               const char           *client_id,
+                                               FwUserTokens         *user_tokens);
 /* FW_CLI_EXIT_CREDENTIALS for rejected credentials, FW_CLI_EXIT_FAILURE otherwise. */
 int             fw_cli_exit_code_for_error    (const GError         *error);
 /* Parses seconds ("2", "0.5") into milliseconds, at least 1. */

@@ -95,6 +95,8 @@ fw_cli_simulate (int    argc,
            "Try: GENESYSCLOUD_OAUTHCLIENT_SECRET=%s floorwatch-cli watch --format=text \\\n"
            "       --environment=%s --client-id=%s \\\n"
            "       v2.analytics.queues.%s.observations v2.users.%s.activity\n"
+           "Or sign in as the demo supervisor (%s, password %s):\n"
+           "     floorwatch-cli login --browser --environment=%s --client-id=%s\n"
            "Stop with Ctrl-C.\n",
            fw_sim_server_get_url (sim),
            FW_SIM_DEFAULT_CLIENT_ID,
@@ -102,7 +104,11 @@ fw_cli_simulate (int    argc,
            fw_sim_server_get_url (sim),
            FW_SIM_DEFAULT_CLIENT_ID,
            FW_SIM_QUEUE_SUPPORT,
-           FW_SIM_USER_ANA);
+           FW_SIM_USER_ANA,
+           FW_SIM_DEMO_USER_LOGIN,
+           FW_SIM_DEMO_USER_PASSWORD,
+           fw_sim_server_get_url (sim),
+           FW_SIM_PKCE_CLIENT_ID);
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -91,6 +91,7 @@ typedef struct
 {
   FwEnvironment *environment;
   char          *client_id;
+  gboolean       user_only;
 } ApiNewData;
 
 static void
@@ -99,6 +100,99 @@ api_new_data_free (ApiNewData *data)
   g_clear_object (&data->environment);
   g_clear_pointer (&data->client_id, g_free);
   g_free (data);
+}
+
+static ApiNewData *
+api_new_data_new (FwEnvironment *environment,
+                  const char    *client_id)
+{
+  ApiNewData *data = g_new0 (ApiNewData, 1);
+
+  data->environment = g_object_ref (environment);
+  data->client_id = g_strdup (client_id);
+  return data;
+}
+
+static void
+user_tokens_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_credentials_store_user_tokens_finish (result, &error))
+    fw_cli_message ("cannot keep the renewed sign-in in the keyring: %s", error->message);
+}
+
+/* A rotating login server spends the old refresh token: the renewed tokens
+ * go back into the keyring for the next run. */
+static void
+user_tokens_changed_cb (FwTokenSource *tokens,
+                        FwUserTokens  *user_tokens,
+                        ApiNewData    *data)
+{
+  fw_credentials_store_user_tokens_async (fw_environment_get_name (data->environment),
+                                          data->client_id, user_tokens, NULL,
+                                          user_tokens_stored_cb, NULL);
+}
+
+FwApi *
+fw_cli_api_new_for_user (FwEnvironment *environment,
+                         const char    *client_id,
+                         FwUserTokens  *user_tokens)
+{
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr(FwTokenSource) tokens = NULL;
+
+  tokens = fw_token_source_new_for_user (soup, environment, client_id, user_tokens);
+  g_signal_connect_data (tokens, "user-tokens-changed", G_CALLBACK (user_tokens_changed_cb),
+                         api_new_data_new (environment, client_id),
+                         (GClosureNotify) api_new_data_free, 0);
+  return fw_api_new (soup, tokens);
+}
+
+static void
+lookup_user_tokens_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ApiNewData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwUserTokens) user_tokens = NULL;
+
+  user_tokens = fw_credentials_lookup_user_tokens_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_new_error (task, FW_CLI_ERROR, FW_CLI_ERROR_NO_SECRET,
+                               "no secret, and the sign-in in the keyring is not usable: %s",
+                               error->message);
+      return;
+    }
+
+  if (user_tokens == NULL && data->user_only)
+    {
+      g_task_return_new_error (task, FW_CLI_ERROR, FW_CLI_ERROR_NO_SECRET,
+                               "nobody is signed in with client %s on %s: "
+                               "run 'floorwatch-cli login --browser'",
+                               data->client_id, fw_environment_get_name (data->environment));
+      return;
+    }
+
+  if (user_tokens == NULL)
+    {
+      g_task_return_new_error (task, FW_CLI_ERROR, FW_CLI_ERROR_NO_SECRET,
+                               "no secret for client %s on %s: set " ENV_SECRET
+                               " or run 'floorwatch-cli login' (or sign in as yourself with "
+                               "'floorwatch-cli login --browser')",
+                               data->client_id,
+                               fw_environment_get_name (data->environment));
+      return;
+    }
+
+  g_task_return_pointer (task,
+                         fw_cli_api_new_for_user (data->environment, data->client_id, user_tokens),
+                         g_object_unref);
 }
 
 static void
@@ -120,13 +214,14 @@ lookup_secret_cb (GObject      *source,
       return;
     }
 
+  /* No secret for this client: a person may have signed in with it. */
   if (secret == NULL)
     {
-      g_task_return_new_error (task, FW_CLI_ERROR, FW_CLI_ERROR_NO_SECRET,
-                               "no secret for client %s on %s: set " ENV_SECRET
-                               " or run 'floorwatch-cli login'",
-                               data->client_id,
-                               fw_environment_get_name (data->environment));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      fw_credentials_lookup_user_tokens_async (fw_environment_get_name (data->environment),
+                                               data->client_id, cancellable,
+                                               lookup_user_tokens_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -143,6 +238,17 @@ fw_cli_api_new_async (FwEnvironment       *environment,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
+  fw_cli_api_new_full_async (environment, client_id, FALSE, cancellable, callback, user_data);
+}
+
+void
+fw_cli_api_new_full_async (FwEnvironment       *environment,
+                           const char          *client_id,
+                           gboolean             user_only,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   ApiNewData *data;
   const char *secret;
@@ -151,7 +257,7 @@ fw_cli_api_new_async (FwEnvironment       *environment,
   g_task_set_source_tag (task, fw_cli_api_new_async);
 
   secret = non_empty_getenv (ENV_SECRET);
-  if (secret != NULL)
+  if (secret != NULL && !user_only)
     {
       g_task_return_pointer (task,
                              fw_cli_api_new_with_secret (environment, client_id, secret),
@@ -159,10 +265,17 @@ fw_cli_api_new_async (FwEnvironment       *environment,
       return;
     }
 
-  data = g_new0 (ApiNewData, 1);
-  data->environment = g_object_ref (environment);
-  data->client_id = g_strdup (client_id);
+  data = api_new_data_new (environment, client_id);
+  data->user_only = user_only;
   g_task_set_task_data (task, data, (GDestroyNotify) api_new_data_free);
+
+  if (user_only)
+    {
+      fw_credentials_lookup_user_tokens_async (fw_environment_get_name (environment),
+                                               client_id, cancellable,
+                                               lookup_user_tokens_cb, g_steal_pointer (&task));
+      return;
+    }
 
   fw_credentials_lookup_async (fw_environment_get_name (environment),
                                client_id,

@@ -35,6 +35,7 @@ typedef struct
   char            *max_events_text;
   char            *duration;
   gboolean         demo;
+  gboolean         user;
   char           **topics;
 
   /* Options as understood. */
@@ -690,10 +691,11 @@ validate_options (Watch   *self,
                               &self->max_events, error))
     return FALSE;
 
-  if (self->demo && (self->environment_spec != NULL || self->client_id != NULL))
+  if (self->demo && (self->environment_spec != NULL || self->client_id != NULL || self->user))
     {
       g_set_error (error, FW_CLI_ERROR, FW_CLI_ERROR_USAGE,
-                   "--demo runs its own simulator: it takes no --environment or --client-id");
+                   "--demo runs its own simulator: it takes no --environment, --client-id "
+                   "or --user");
       return FALSE;
     }
 
@@ -746,6 +748,8 @@ fw_cli_watch (int    argc,
       "Exit after S seconds", "S" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &self->demo,
       "Watch the built-in simulator (no account needed)", NULL },
+    { "user", 'u', 0, G_OPTION_ARG_NONE, &self->user,
+      "Watch as the person signed in with 'login --browser', even if a secret is at hand", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &self->topics, NULL, "TOPIC…" },
     { NULL }
   };
@@ -758,6 +762,8 @@ fw_cli_watch (int    argc,
   g_option_context_set_description (context,
     "The client secret comes from $GENESYSCLOUD_OAUTHCLIENT_SECRET, else from the\n"
     "keyring (see 'floorwatch-cli login'); it is never taken as an argument.\n"
+    "Without a secret for the client, the person signed in with\n"
+    "'floorwatch-cli login --browser' watches, with their own permissions.\n"
     "\n"
     "Example:\n"
     "  floorwatch-cli watch -e mypurecloud.ie v2.users.<id>.presence\n"
@@ -804,8 +810,8 @@ fw_cli_watch (int    argc,
     }
   else
     {
-      fw_cli_api_new_async (self->environment, self->resolved_client_id, self->cancellable,
-                            api_ready_cb, self);
+      fw_cli_api_new_full_async (self->environment, self->resolved_client_id, self->user,
+                                 self->cancellable, api_ready_cb, self);
     }
 
   g_main_loop_run (self->loop);
