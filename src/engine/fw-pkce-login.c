@@ -619,8 +619,16 @@ callback_cb (SoupServer        *server,
       return;
     }
 
-  /* A late or second visit: a reload, a stale tab. */
-  if (self->task == NULL || self->callback_msg != NULL || server != self->server)
+  /* A second visit while the first is being completed: a reload. */
+  if (self->task != NULL && self->callback_msg != NULL)
+    {
+      set_page (msg, SOUP_STATUS_CONFLICT, _("Sign-in under way"),
+                _("Floorwatch is already completing this sign-in. You can close this tab."));
+      return;
+    }
+
+  /* A late visit: a stale tab. */
+  if (self->task == NULL || server != self->server)
     {
       set_page (msg, SOUP_STATUS_BAD_REQUEST, _("Sign-in over"),
                 _("This sign-in is already over. You can close this tab."));
