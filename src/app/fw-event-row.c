@@ -46,14 +46,34 @@ static const char * const kind_classes[] = {
   [FW_EVENT_KIND_SYSTEM] = "kind-system",
 };
 
+/* The local time zone, looked up again at most once a minute: asking GLib
+ * for it on every row costs a file system check each time. */
+static GTimeZone *
+local_time_zone (void)
+{
+  static GTimeZone *zone;
+  static gint64 looked_up;
+  gint64 now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - looked_up > 60 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      looked_up = now;
+    }
+  return zone;
+}
+
 char *
 fw_event_row_format_time (gint64 us)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
 
   if (dt == NULL)
     return g_strdup ("");
-  return g_date_time_format (dt, "%H:%M:%S");
+  local = g_date_time_to_timezone (dt, local_time_zone ());
+  return g_date_time_format (local, "%H:%M:%S");
 }
 
 typedef struct
@@ -91,7 +111,6 @@ fill_gap (FwEventRow *self,
    * be missing". */
   text = g_strdup_printf (_("Disconnected %s–%s — events in this window may be missing"), start, end);
   gtk_label_set_label (self->gap_label, text);
-  gtk_widget_set_tooltip_text (self->gap_box, text);
 
   gtk_widget_set_visible (self->event_box, FALSE);
   gtk_widget_set_visible (self->gap_box, TRUE);
@@ -158,13 +177,11 @@ fill_notification (FwEventRow     *self,
 
   gtk_label_set_label (self->time_label, time);
   gtk_image_set_from_icon_name (self->kind_image, fw_describe_kind_icon_name (kind));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_image), kind_label (kind));
   set_kind_class (self, kind_classes[kind]);
   gtk_label_set_label (self->name_label, name);
   gtk_label_set_label (self->text_label, text);
   short_topic = fw_describe_short_topic (topic);
   gtk_label_set_label (self->topic_label, short_topic);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), topic);
 
   self->names_pending = names.missed;
 
@@ -181,6 +198,26 @@ fill (FwEventRow *self)
     fill_notification (self, FW_NOTIFICATION (self->item));
   else if (FW_IS_GAP (self->item))
     fill_gap (self, FW_GAP (self->item));
+}
+
+/* Tooltips are made when asked for: setting one on every bind costs a
+ * round trip to the display server. */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  FwEventRow *self)
+{
+  if (!FW_IS_NOTIFICATION (self->item))
+    return FALSE;
+
+  if (widget == GTK_WIDGET (self->topic_label))
+    gtk_tooltip_set_text (tooltip, fw_notification_get_topic (FW_NOTIFICATION (self->item)));
+  else
+    gtk_tooltip_set_text (tooltip, kind_label (fw_describe_kind (fw_notification_get_topic (FW_NOTIFICATION (self->item)))));
+  return TRUE;
 }
 
 static void
@@ -243,7 +280,8 @@ fw_event_row_dup_text (FwEventRow *self)
                           gtk_label_get_label (self->time_label),
                           gtk_label_get_label (self->name_label),
                           gtk_label_get_label (self->text_label),
-                          gtk_widget_get_tooltip_text (GTK_WIDGET (self->topic_label)));
+                          FW_IS_NOTIFICATION (self->item)
+                            ? fw_notification_get_topic (FW_NOTIFICATION (self->item)) : "");
 }
 
 static void
@@ -284,4 +322,9 @@ static void
 fw_event_row_init (FwEventRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->topic_label), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->kind_image), TRUE);
+  g_signal_connect (self->topic_label, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  g_signal_connect (self->kind_image, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
 }

@@ -1,0 +1,302 @@
+/* bench-app.c — the window under a steady stream of events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The simulator runs in a child process (forked before GTK starts), so that
+ * the figures are the app's own.  It first fills the list (the flood), then
+ * publishes at a steady rate while the window follows the newest event.
+ * Reported: events delivered per second, the app's CPU share, how late a
+ * 10 ms timer ran at worst (how long the main loop was busy), and frames.
+ *
+ * Run under a display: xvfb-run -a build/tests/app/bench-app
+ */
+
+/* RUSAGE_THREAD */
+#define _GNU_SOURCE
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fw-app-test-util.h"
+
+#define TOPIC_QUEUE "v2.analytics.queues." FW_SIM_QUEUE_SUPPORT ".observations"
+#define TOPIC_USER  "v2.users." FW_SIM_USER_ANA ".presence"
+
+static guint rate = 2000;
+static guint retain = 50000;
+static guint seconds = 10;
+
+static GOptionEntry entries[] = {
+  { "rate", 'r', 0, G_OPTION_ARG_INT, &rate, "Events per second in the steady phase (default 2000)", "N" },
+  { "retain", 'n', 0, G_OPTION_ARG_INT, &retain, "Events the list keeps (default 50000)", "N" },
+  { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Length of the steady phase (default 10)", "S" },
+  { NULL }
+};
+
+/* ---- The simulator's side ---- */
+
+typedef struct
+{
+  FwSimServer *sim;
+  JsonNode    *queue_body;
+  JsonNode    *user_body;
+  gint64       start;
+  guint64      published;
+  guint        n_flooding;
+  GMainLoop   *loop;
+} Child;
+
+static JsonNode *
+parse (const char *json)
+{
+  return json_from_string (json, NULL);
+}
+
+static gboolean
+publish_cb (gpointer user_data)
+{
+  Child *child = user_data;
+  gint64 elapsed = g_get_monotonic_time () - child->start;
+  guint64 due = (guint64) elapsed * rate / G_USEC_PER_SEC;
+
+  while (child->published < due)
+    {
+      g_autofree char *id = NULL;
+
+      if (child->published % 2 == 0)
+        id = fw_sim_server_publish (child->sim, TOPIC_QUEUE, child->queue_body);
+      else
+        id = fw_sim_server_publish (child->sim, TOPIC_USER, child->user_body);
+      child->published++;
+    }
+
+  if (elapsed > (gint64) seconds * G_USEC_PER_SEC)
+    {
+      g_main_loop_quit (child->loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+start_steady_cb (gpointer user_data)
+{
+  Child *child = user_data;
+
+  child->start = g_get_monotonic_time ();
+  g_timeout_add (5, publish_cb, child);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+flood_done_cb (FwSimServer *sim,
+               Child       *child)
+{
+  if (--child->n_flooding == 0)
+    g_timeout_add (2000, start_steady_cb, child);
+}
+
+static void
+socket_opened_cb (FwSimServer *sim,
+                  const char  *channel_id,
+                  Child       *child)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  /* Subscriptions are in place once the socket opens; give them a moment. */
+  child->n_flooding = 1;
+  fw_sim_server_flood (sim, TOPIC_USER, retain, 1000);
+}
+
+static void
+run_child (int fd)
+{
+  Child child = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  child.sim = fw_sim_server_new ();
+  child.loop = g_main_loop_new (NULL, FALSE);
+  child.queue_body = parse ("{\"group\":{\"queueId\":\"" FW_SIM_QUEUE_SUPPORT "\",\"mediaType\":\"voice\"},"
+                            "\"data\":[{\"interval\":\"2026-11-28T14:30:00.000Z/2026-11-28T14:45:00.000Z\","
+                            "\"metrics\":[{\"metric\":\"oWaiting\",\"stats\":{\"count\":2}},"
+                            "{\"metric\":\"oInteracting\",\"stats\":{\"count\":3}},"
+                            "{\"metric\":\"oAlerting\",\"stats\":{\"count\":1}}]}]}");
+  child.user_body = parse ("{\"source\":\"PURECLOUD\",\"presenceDefinition\":{\"id\":"
+                           "\"e08eaf1b-ee47-4fa9-a231-1200e284798f\",\"systemPresence\":\"ON_QUEUE\"},"
+                           "\"primary\":true,\"message\":\"\",\"modifiedDate\":\"2026-11-28T14:05:12.538Z\"}");
+
+  if (!fw_sim_server_listen (child.sim, 0, &error))
+    g_error ("%s", error->message);
+  g_signal_connect (child.sim, "socket-opened", G_CALLBACK (socket_opened_cb), &child);
+  g_signal_connect (child.sim, "flood-done", G_CALLBACK (flood_done_cb), &child);
+
+  line = g_strdup_printf ("%s\n", fw_sim_server_get_url (child.sim));
+  if (write (fd, line, strlen (line)) < 0)
+    _exit (1);
+  close (fd);
+
+  g_main_loop_run (child.loop);
+  /* Let the last frames go out. */
+  g_timeout_add (1000, (GSourceFunc) g_main_loop_quit, child.loop);
+  g_main_loop_run (child.loop);
+  _exit (0);
+}
+
+/* ---- The app's side ---- */
+
+typedef struct
+{
+  gint64 expected;
+  gint64 worst_late;
+  guint  n_ticks;
+} Ticker;
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticker->expected != 0 && now - ticker->expected > ticker->worst_late)
+    ticker->worst_late = now - ticker->expected;
+  ticker->expected = now + 10000;
+  ticker->n_ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gint64
+cpu_time_us (int who)
+{
+  struct rusage usage;
+
+  getrusage (who, &usage);
+  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec +
+         (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
+static void
+frame_cb (GdkFrameClock *clock,
+          guint         *n_frames)
+{
+  (*n_frames)++;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char * const topics[] = { TOPIC_QUEUE, TOPIC_USER, NULL };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the window under load");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwApplication) application = NULL;
+  g_autoptr(FwEnvironment) environment = NULL;
+  g_autoptr(FwTokenSource) tokens = NULL;
+  g_autoptr(FwConnection) connection = NULL;
+  g_autoptr(SoupSession) soup = NULL;
+  FwEventStore *store;
+  FwWindow *window;
+  Ticker ticker = { 0 };
+  guint n_frames = 0;
+  char url[256] = { 0 };
+  int fds[2];
+  pid_t pid;
+  gint64 fill_start, steady_start, steady_end, cpu_start, cpu_end, main_start, main_end;
+  guint64 steady_first, steady_last;
+  FILE *input;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+
+  if (pipe (fds) != 0)
+    g_error ("pipe failed");
+  pid = fork ();
+  if (pid == 0)
+    {
+      close (fds[0]);
+      run_child (fds[1]);
+    }
+  close (fds[1]);
+  input = fdopen (fds[0], "r");
+  if (fgets (url, sizeof url, input) == NULL)
+    g_error ("the simulator did not start");
+  fclose (input);
+  g_strchomp (url);
+
+  /* Not a test program: no debug log, which costs more than the list. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  application = fw_app_test_application_new ();
+
+  environment = fw_environment_new (url, &error);
+  g_assert_no_error (error);
+  soup = soup_session_new ();
+  tokens = fw_token_source_new (soup, environment, FW_SIM_DEFAULT_CLIENT_ID, FW_SIM_DEFAULT_CLIENT_SECRET);
+  connection = fw_connection_new (tokens, retain);
+  store = fw_connection_get_event_store (connection);
+
+  window = fw_app_test_window_new (application, 1280, 800);
+  fw_window_set_connection (window, connection);
+  fw_window_set_topics (window, topics);
+
+  /* Fill. */
+  fill_start = g_get_monotonic_time ();
+  FW_TEST_WAIT_UNTIL (fw_event_store_get_total_appended (store) >= retain, 120000);
+  printf ("fill: %u events in %.2f s; the list holds %u\n", retain,
+          (g_get_monotonic_time () - fill_start) / 1e6,
+          g_list_model_get_n_items (fw_window_get_events (window)));
+
+  /* Steady: from the first event after the flood to the last. */
+  steady_first = fw_event_store_get_total_appended (store);
+  FW_TEST_WAIT_UNTIL (fw_event_store_get_total_appended (store) > steady_first, 30000);
+  steady_first = fw_event_store_get_total_appended (store);
+  steady_start = g_get_monotonic_time ();
+  cpu_start = cpu_time_us (RUSAGE_SELF);
+  main_start = cpu_time_us (RUSAGE_THREAD);
+  g_timeout_add (10, tick_cb, &ticker);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (frame_cb), &n_frames);
+
+  steady_last = steady_first;
+  steady_end = steady_start;
+  while (g_get_monotonic_time () - steady_end < 2 * G_USEC_PER_SEC)
+    {
+      fw_test_iterate ();
+      if (fw_event_store_get_total_appended (store) != steady_last)
+        {
+          steady_last = fw_event_store_get_total_appended (store);
+          steady_end = g_get_monotonic_time ();
+        }
+    }
+  cpu_end = cpu_time_us (RUSAGE_SELF);
+  main_end = cpu_time_us (RUSAGE_THREAD);
+
+  printf ("steady: %" G_GUINT64_FORMAT " events in %.2f s = %.0f events/s\n",
+          steady_last - steady_first, (steady_end - steady_start) / 1e6,
+          (steady_last - steady_first) / ((steady_end - steady_start) / 1e6));
+  printf ("app CPU: %.1f %% of one core, of which the main thread %.1f %% "
+          "(over the steady phase and 2 s of quiet after it)\n",
+          100.0 * (cpu_end - cpu_start) / (g_get_monotonic_time () - steady_start),
+          100.0 * (main_end - main_start) / (g_get_monotonic_time () - steady_start));
+  printf ("main loop: a 10 ms timer ran at most %.1f ms late; %u frames drawn\n",
+          ticker.worst_late / 1000.0, n_frames);
+  printf ("the list holds %u events; the window follows the newest: %s\n",
+          g_list_model_get_n_items (fw_window_get_events (window)),
+          fw_window_get_following (window) ? "yes" : "no");
+
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
