@@ -1370,6 +1370,57 @@ test_serialized_form (void)
     }
 }
 
+static void
+test_token_answers (void)
+{
+  static const char *bad[] = {
+    "", "null", "[]", "\"text\"", "{", "{}",
+    "{\"access_token\":\"a\",\"token_type\":\"bearer\"}",
+    "{\"access_token\":\"a\",\"expires_in\":0}",
+    "{\"access_token\":\"a\",\"expires_in\":-5}",
+    "{\"access_token\":\"a\",\"expires_in\":\"60\"}",
+    "{\"access_token\":\"a b\",\"expires_in\":60}",
+    "{\"access_token\":7,\"expires_in\":60}",
+    "{\"access_token\":\"\",\"expires_in\":60}",
+    "{\"access_token\":\"a\",\"expires_in\":60,\"token_type\":\"mac\"}",
+    "{\"access_token\":\"a\",\"expires_in\":60,\"refresh_token\":{}}",
+    "{\"access_token\":\"a\",\"expires_in\":60,\"refresh_token\":\"r\\n\"}",
+  };
+  g_autoptr(GBytes) good = NULL;
+  g_autoptr(GBytes) no_refresh = NULL;
+  g_autoptr(FwUserTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *good_text = "{\"access_token\":\"acc\",\"token_type\":\"Bearer\","
+                          "\"expires_in\":300,\"refresh_token\":\"ref\"}";
+  const char *no_refresh_text = "{\"access_token\":\"acc\",\"expires_in\":99999999999}";
+
+  good = g_bytes_new_static (good_text, strlen (good_text));
+  tokens = fw_user_tokens_new_from_response (good, 1000000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fw_user_tokens_get_access_token (tokens), ==, "acc");
+  g_assert_cmpstr (fw_user_tokens_get_refresh_token (tokens), ==, "ref");
+  g_assert_cmpint (fw_user_tokens_get_obtained_at (tokens), ==, 1000000);
+  g_assert_cmpint (fw_user_tokens_get_expires_at (tokens), ==, 1000000 + 300 * G_USEC_PER_SEC);
+  g_clear_object (&tokens);
+
+  /* No refresh token is fine; an absurd lifetime is capped at ten days. */
+  no_refresh = g_bytes_new_static (no_refresh_text, strlen (no_refresh_text));
+  tokens = fw_user_tokens_new_from_response (no_refresh, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (fw_user_tokens_get_refresh_token (tokens));
+  g_assert_cmpint (fw_user_tokens_get_expires_at (tokens), ==, (gint64) 10 * 24 * 3600 * G_USEC_PER_SEC);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static (bad[i], strlen (bad[i]));
+      g_autoptr(FwUserTokens) none = fw_user_tokens_new_from_response (body, 0, &error);
+
+      g_assert_null (none);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1382,6 +1433,7 @@ main (int   argc,
   g_test_add_func ("/engine/pkce/verifier-format", test_verifier_format);
   g_test_add_func ("/engine/pkce/s256-known-answer", test_s256_known_answer);
   g_test_add_func ("/engine/pkce/serialized-form", test_serialized_form);
+  g_test_add_func ("/engine/pkce/token-answers", test_token_answers);
   ADD ("/engine/pkce/authorize-uri", test_authorize_uri);
   ADD ("/engine/pkce/sign-in-live", test_sign_in_live);
   ADD ("/engine/pkce/wrong-state", test_wrong_state);
