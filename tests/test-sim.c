@@ -966,6 +966,44 @@ test_socket_raw_frames (Fixture       *f,
   g_assert_cmpuint (client->close_code, ==, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
 }
 
+static void
+test_socket_raw_frame_after_burst (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *token = grant_token (f);
+  g_autofree char *id = create_channel (f, token);
+  g_autoptr(Client) client = NULL;
+  g_autofree char *padding = g_strnfill (1000, 'p');
+
+  g_object_set (f->sim, "heartbeat-interval", 0, NULL);
+  client = client_connect (f, id);
+
+  /* 2 MB at once: libsoup cannot write it all and queues the rest.  The
+   * broken frame must come after all of it, not inside one of its frames. */
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%05u %s", i, padding);
+
+      fw_sim_server_send_frame (f->sim, id, text, strlen (text), FALSE);
+    }
+  fw_sim_server_send_frame (f->sim, id, "\xff\xfe", 2, FALSE);
+  fw_sim_server_send_frame (f->sim, id, "after", 5, FALSE);
+
+  FW_TEST_WAIT_UNTIL (client->closed, 10000);
+  /* libsoup still hands over a frame it had read along with the bad one. */
+  g_assert_cmpuint (client->texts->len, >=, 2000);
+  g_assert_cmpuint (client->texts->len, <=, 2001);
+  if (client->texts->len == 2001)
+    g_assert_cmpstr (g_ptr_array_index (client->texts, 2000), ==, "after");
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%05u ", i);
+
+      g_assert_true (g_str_has_prefix (g_ptr_array_index (client->texts, i), prefix));
+    }
+  g_assert_cmpuint (client->close_code, ==, SOUP_WEBSOCKET_CLOSE_BAD_DATA);
+}
+
 /* ---- Faults on REST ---- */
 
 static void
@@ -1599,6 +1637,7 @@ main (int   argc,
   ADD ("/sim/socket/expired-channel", test_socket_expired_channel);
   ADD ("/sim/socket/silent", test_socket_silent);
   ADD ("/sim/socket/raw-frames", test_socket_raw_frames);
+  ADD ("/sim/socket/raw-frame-after-burst", test_socket_raw_frame_after_burst);
   ADD ("/sim/rest/queues", test_rest_queues);
   ADD ("/sim/rest/users", test_rest_users);
   ADD ("/sim/rest/available-topics", test_rest_available_topics);

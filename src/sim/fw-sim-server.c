@@ -61,6 +61,12 @@ struct _SimSocket
   GSource                 *heartbeat_source;
   GSource                 *closing_source;
   SimFlood                *flood;
+  /* Frames framed and written by the simulator itself (see socket_queue_frame()). */
+  GQueue                   raw_out;   /* GBytes */
+  gsize                    raw_offset;
+  GSource                 *raw_source;
+  gushort                  close_code;  /* a close waiting for raw_out to drain */
+  char                    *close_reason;
   gulong                   message_id;
   gulong                   closed_id;
   gboolean                 closing;   /* a close frame or a drop was started */
@@ -780,14 +786,71 @@ socket_is_open (SimSocket *sock)
          soup_websocket_connection_get_state (sock->conn) == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
-/* Sends @text unless the server is silent; TRUE if it was handed to libsoup. */
+/* Frames @data as a server frame (final, not masked) with @opcode. */
+static GBytes *
+build_frame (guint8      opcode,
+             const void *data,
+             gsize       length)
+{
+  guint8 header[10];
+  gsize n;
+  guint8 *frame;
+
+  header[0] = 0x80 | opcode;
+  if (length < 126)
+    {
+      header[1] = (guint8) length;
+      n = 2;
+    }
+  else if (length <= G_MAXUINT16)
+    {
+      header[1] = 126;
+      header[2] = (length >> 8) & 0xff;
+      header[3] = length & 0xff;
+      n = 4;
+    }
+  else
+    {
+      header[1] = 127;
+      for (int i = 0; i < 8; i++)
+        header[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
+      n = 10;
+    }
+  frame = g_malloc (n + length);
+  memcpy (frame, header, n);
+  if (length > 0)
+    memcpy (frame + n, data, length);
+  return g_bytes_new_take (frame, n + length);
+}
+
+static void socket_start_raw_output (SimSocket *sock);
+
+/* Most frames go through libsoup.  A text frame that is not UTF-8 (or holds
+ * a NUL) cannot, so it is framed here and written under libsoup; so that it
+ * never lands inside a frame of libsoup's, it waits in raw_out until
+ * libsoup's queue is empty (see raw_output_cb()), and every frame sent after
+ * it waits behind it, in order, until raw_out is empty again. */
+static void
+socket_queue_frame (SimSocket *sock,
+                    guint8     opcode,
+                    const void *data,
+                    gsize       length)
+{
+  g_queue_push_tail (&sock->raw_out, build_frame (opcode, data, length));
+  socket_start_raw_output (sock);
+}
+
+/* Sends @text unless the server is silent; TRUE if it was sent. */
 static gboolean
 socket_send_text (SimSocket  *sock,
                   const char *text)
 {
   if (sock->server->silent || !socket_is_open (sock))
     return FALSE;
-  soup_websocket_connection_send_text (sock->conn, text);
+  if (!g_queue_is_empty (&sock->raw_out))
+    socket_queue_frame (sock, 0x1, text, strlen (text));
+  else
+    soup_websocket_connection_send_text (sock->conn, text);
   return TRUE;
 }
 
@@ -807,6 +870,9 @@ socket_free (SimSocket *sock)
   socket_detach (sock);
   clear_source (&sock->heartbeat_source);
   clear_source (&sock->closing_source);
+  clear_source (&sock->raw_source);
+  g_queue_clear_full (&sock->raw_out, (GDestroyNotify) g_bytes_unref);
+  g_free (sock->close_reason);
   g_clear_signal_handler (&sock->message_id, sock->conn);
   g_clear_signal_handler (&sock->closed_id, sock->conn);
   if (soup_websocket_connection_get_state (sock->conn) == SOUP_WEBSOCKET_STATE_OPEN)
@@ -853,8 +919,74 @@ socket_close (SimSocket  *sock,
   socket_detach (sock);
   if (sock->flood != NULL)
     flood_finish (sock->flood);
+  if (!g_queue_is_empty (&sock->raw_out))
+    {
+      /* The close frame must not overtake the frames still waiting. */
+      sock->close_code = code;
+      sock->close_reason = g_strdup (reason ? reason : "");
+      return;
+    }
   if (soup_websocket_connection_get_state (sock->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (sock->conn, code, reason);
+}
+
+/* Writes raw_out while the socket takes it.  Its priority is below that of
+ * libsoup's output source, which exists (and is ready whenever this is) as
+ * long as libsoup has frames queued: so this writes only between libsoup's
+ * frames. */
+static gboolean
+raw_output_cb (GSocket      *gsocket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  SimSocket *sock = user_data;
+
+  while (!g_queue_is_empty (&sock->raw_out))
+    {
+      GBytes *head = g_queue_peek_head (&sock->raw_out);
+      gsize length;
+      const char *data = g_bytes_get_data (head, &length);
+      g_autoptr(GError) error = NULL;
+      gssize written;
+
+      if (soup_websocket_connection_get_state (sock->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+        {
+          g_queue_clear_full (&sock->raw_out, (GDestroyNotify) g_bytes_unref);
+          break;
+        }
+      written = g_socket_send (gsocket, data + sock->raw_offset, length - sock->raw_offset, NULL, &error);
+      if (written < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return G_SOURCE_CONTINUE;
+          g_debug ("Raw frame write failed: %s", error->message);
+          g_queue_clear_full (&sock->raw_out, (GDestroyNotify) g_bytes_unref);
+          break;
+        }
+      sock->raw_offset += (gsize) written;
+      if (sock->raw_offset < length)
+        return G_SOURCE_CONTINUE;
+      g_bytes_unref (g_queue_pop_head (&sock->raw_out));
+      sock->raw_offset = 0;
+    }
+
+  g_clear_pointer (&sock->raw_source, g_source_unref);
+  sock->raw_offset = 0;
+  if (sock->closing && sock->close_reason != NULL &&
+      soup_websocket_connection_get_state (sock->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (sock->conn, sock->close_code, sock->close_reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+socket_start_raw_output (SimSocket *sock)
+{
+  if (sock->raw_source != NULL || sock->gsocket == NULL)
+    return;
+  sock->raw_source = g_socket_create_source (sock->gsocket, G_IO_OUT, NULL);
+  g_source_set_priority (sock->raw_source, G_PRIORITY_DEFAULT + 10);
+  g_source_set_callback (sock->raw_source, (GSourceFunc) (void (*) (void)) raw_output_cb, sock, NULL);
+  g_source_attach (sock->raw_source, sock->server->context);
 }
 
 /* The socket vanishes without a close frame: TCP is shut down under libsoup. */
@@ -2223,6 +2355,9 @@ flood_writable_cb (GSocket      *gsocket,
       flood_finish (flood);
       return G_SOURCE_REMOVE;
     }
+  /* Frames queued before the flood go first. */
+  if (!g_queue_is_empty (&sock->raw_out))
+    return G_SOURCE_CONTINUE;
 
   if (!g_socket_get_option (gsocket, SOL_SOCKET, SO_SNDBUF, &sndbuf, NULL) || sndbuf <= 0)
     sndbuf = 64 * 1024;
@@ -2305,45 +2440,6 @@ build_flood_frame (const char *topic,
   return frame;
 }
 
-/* Frames a text payload as a server frame (final, not masked). */
-static guint8 *
-frame_with_header (const char *payload,
-                   gsize      *frame_length,
-                   gsize      *header_length)
-{
-  gsize length = strlen (payload);
-  guint8 header[10];
-  gsize n;
-  guint8 *frame;
-
-  header[0] = 0x81;
-  if (length < 126)
-    {
-      header[1] = (guint8) length;
-      n = 2;
-    }
-  else if (length <= G_MAXUINT16)
-    {
-      header[1] = 126;
-      header[2] = (length >> 8) & 0xff;
-      header[3] = length & 0xff;
-      n = 4;
-    }
-  else
-    {
-      header[1] = 127;
-      for (int i = 0; i < 8; i++)
-        header[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
-      n = 10;
-    }
-  frame = g_malloc (n + length);
-  memcpy (frame, header, n);
-  memcpy (frame + n, payload, length);
-  *frame_length = n + length;
-  *header_length = n;
-  return frame;
-}
-
 void
 fw_sim_server_flood (FwSimServer *self,
                      const char  *topic,
@@ -2376,8 +2472,8 @@ fw_sim_server_flood (FwSimServer *self,
 
       flood = g_new0 (SimFlood, 1);
       flood->socket = sock;
-      flood->frame = frame_with_header (frame, &flood->frame_length, &flood->uuid_offset);
-      flood->uuid_offset += uuid_offset;
+      flood->frame = g_bytes_unref_to_data (build_frame (0x1, frame, strlen (frame)), &flood->frame_length);
+      flood->uuid_offset = flood->frame_length - strlen (frame) + uuid_offset;
       flood->batch = g_byte_array_sized_new (64 * 1024);
       flood->remaining = count;
       flood->serial = first_serial;
@@ -2561,49 +2657,6 @@ fw_sim_server_reject_topics (FwSimServer *self,
   g_ptr_array_add (self->reject_rules, rule);
 }
 
-/* A text frame that is not UTF-8 cannot go through libsoup's API, so it is
- * framed here (server frames are not masked) and written under it. */
-static gboolean
-write_raw_text_frame (SimSocket  *sock,
-                      const char *data,
-                      gsize       length)
-{
-  GIOStream *stream = soup_websocket_connection_get_io_stream (sock->conn);
-  GOutputStream *output = g_io_stream_get_output_stream (stream);
-  guint8 header[10];
-  gsize header_length;
-  g_autoptr(GError) error = NULL;
-
-  header[0] = 0x81;
-  if (length < 126)
-    {
-      header[1] = (guint8) length;
-      header_length = 2;
-    }
-  else if (length <= G_MAXUINT16)
-    {
-      header[1] = 126;
-      header[2] = (length >> 8) & 0xff;
-      header[3] = length & 0xff;
-      header_length = 4;
-    }
-  else
-    {
-      header[1] = 127;
-      for (int i = 0; i < 8; i++)
-        header[2 + i] = ((guint64) length >> (56 - 8 * i)) & 0xff;
-      header_length = 10;
-    }
-
-  if (!g_output_stream_write_all (output, header, header_length, NULL, NULL, &error) ||
-      !g_output_stream_write_all (output, data, length, NULL, NULL, &error))
-    {
-      g_debug ("Could not write a raw frame: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 fw_sim_server_send_frame (FwSimServer *self,
                           const char  *channel_id,
@@ -2625,21 +2678,20 @@ fw_sim_server_send_frame (FwSimServer *self,
       if (self->silent || !socket_is_open (sock))
         continue;
 
-      if (binary)
-        {
-          soup_websocket_connection_send_binary (sock->conn, data, length);
-          n_delivered++;
-        }
+      if (!g_queue_is_empty (&sock->raw_out))
+        socket_queue_frame (sock, binary ? 0x2 : 0x1, data, length);
+      else if (binary)
+        soup_websocket_connection_send_binary (sock->conn, data, length);
       else if (length > 0 && memchr (data, '\0', length) == NULL &&
                g_utf8_validate (data, (gssize) length, NULL))
         {
           g_autofree char *text = g_strndup (data, length);
 
           soup_websocket_connection_send_text (sock->conn, text);
-          n_delivered++;
         }
-      else if (write_raw_text_frame (sock, data, length))
-        n_delivered++;
+      else
+        socket_queue_frame (sock, 0x1, data, length);
+      n_delivered++;
     }
   record_published (self, "", FW_SIM_TOPIC_RAW_FRAME, n_delivered);
 }
