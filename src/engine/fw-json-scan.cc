@@ -18,6 +18,7 @@
 #include <new>
 #include <string_view>
 
+#include <glib/gi18n-lib.h>
 #include <simdjson.h>
 
 #include "fw-json-scan.h"
@@ -49,52 +50,52 @@ fail (FwJsonEnvelope        *envelope,
   switch (code)
     {
     case simdjson::UTF8_ERROR:
-      envelope->error_detail = "not valid UTF-8";
+      envelope->error_detail = N_("not valid UTF-8");
       return FW_JSON_SCAN_NOT_UTF8;
 
     case simdjson::MEMALLOC:
-      envelope->error_detail = "out of memory";
+      envelope->error_detail = N_("out of memory");
       return FW_JSON_SCAN_NO_MEMORY;
 
     case simdjson::EMPTY:
-      envelope->error_detail = "empty document";
+      envelope->error_detail = N_("empty document");
       break;
 
     case simdjson::DEPTH_ERROR:
-      envelope->error_detail = "nested too deeply";
+      envelope->error_detail = N_("nested too deeply");
       break;
 
     case simdjson::UNESCAPED_CHARS:
-      envelope->error_detail = "a string contains an unescaped control character";
+      envelope->error_detail = N_("a string contains an unescaped control character");
       break;
 
     case simdjson::UNCLOSED_STRING:
-      envelope->error_detail = "a string is not terminated";
+      envelope->error_detail = N_("a string is not terminated");
       break;
 
     case simdjson::STRING_ERROR:
-      envelope->error_detail = "a string has an invalid escape";
+      envelope->error_detail = N_("a string has an invalid escape");
       break;
 
     case simdjson::NUMBER_ERROR:
     case simdjson::NUMBER_OUT_OF_RANGE:
-      envelope->error_detail = "a number is invalid or out of range";
+      envelope->error_detail = N_("a number is invalid or out of range");
       break;
 
     case simdjson::T_ATOM_ERROR:
     case simdjson::F_ATOM_ERROR:
     case simdjson::N_ATOM_ERROR:
-      envelope->error_detail = "an invalid literal";
+      envelope->error_detail = N_("an invalid literal");
       break;
 
     case simdjson::CAPACITY:
-      envelope->error_detail = "document too large";
+      envelope->error_detail = N_("document too large");
       break;
 
     case simdjson::TAPE_ERROR:
     case simdjson::TRAILING_CONTENT:
     default:
-      envelope->error_detail = "invalid structure";
+      envelope->error_detail = N_("invalid structure");
       break;
     }
 
@@ -152,7 +153,7 @@ duplicate (FwJsonEnvelope *envelope)
   /* json-glib, which shows the body later, keeps the last of two equal keys
    * and simdjson the first: refuse rather than show one thing and act on
    * another. */
-  envelope->error_detail = "an envelope member appears twice";
+  envelope->error_detail = N_("an envelope member appears twice");
   return FW_JSON_SCAN_MALFORMED;
 }
 
@@ -175,7 +176,7 @@ scan (simdjson::dom::parser *parser,
 
   if (root_element.get (root) != simdjson::SUCCESS)
     {
-      envelope->error_detail = "the top level is not an object";
+      envelope->error_detail = N_("the top level is not an object");
       return FW_JSON_SCAN_NOT_OBJECT;
     }
 
@@ -250,7 +251,7 @@ fw_json_scan_envelope (const char     *data,
       parser = get_parser ();
       if (parser == nullptr)
         {
-          envelope->error_detail = "out of memory";
+          envelope->error_detail = N_("out of memory");
           return FW_JSON_SCAN_NO_MEMORY;
         }
 
@@ -262,7 +263,7 @@ fw_json_scan_envelope (const char     *data,
       /* Nothing here throws with the error-code API, except allocation
        * inside the library; never let it unwind into C. */
       memset (envelope, 0, offsetof (FwJsonEnvelope, version_buf));
-      envelope->error_detail = "out of memory";
+      envelope->error_detail = N_("out of memory");
       return FW_JSON_SCAN_NO_MEMORY;
     }
 }

@@ -43,8 +43,8 @@ typedef struct
   gsize       message_len;
   gboolean    has_body;         /* eventBody present */
   gboolean    body_is_object;
-  /* For a failed scan: a short static description of what is wrong, in
-   * English, that never quotes the input. */
+  /* For a failed scan: a short static description of what is wrong, never
+   * quoting the input; marked for translation, pass it through _(). */
   const char *error_detail;
   char        version_buf[32];
 } FwJsonEnvelope;

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "fw-json-scan.h"
 #include "fw-notification.h"
 
@@ -89,21 +91,21 @@ check_envelope (const FwJsonEnvelope  *envelope,
   if (envelope->topic == NULL)
     {
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MISSING_FIELD,
-                           "Notification has no string “topicName”");
+                           _("Notification has no string “topicName”"));
       return FALSE;
     }
 
   if (!envelope->has_body)
     {
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MISSING_FIELD,
-                           "Notification has no “eventBody”");
+                           _("Notification has no “eventBody”"));
       return FALSE;
     }
 
   if (!envelope->body_is_object)
     {
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MISSING_FIELD,
-                           "Notification “eventBody” is not an object");
+                           _("Notification “eventBody” is not an object"));
       return FALSE;
     }
 
@@ -116,7 +118,7 @@ check_envelope (const FwJsonEnvelope  *envelope,
        memchr (envelope->version, '\0', envelope->version_len) != NULL))
     {
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MALFORMED,
-                           "Notification envelope contains a NUL character");
+                           _("Notification envelope contains a NUL character"));
       return FALSE;
     }
 
@@ -132,12 +134,12 @@ set_scan_error (FwJsonScanResult        result,
     {
     case FW_JSON_SCAN_NOT_UTF8:
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_NOT_UTF8,
-                           "Notification frame is not valid UTF-8");
+                           _("Notification frame is not valid UTF-8"));
       break;
 
     case FW_JSON_SCAN_NOT_OBJECT:
       g_set_error_literal (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MALFORMED,
-                           "Notification frame is not a JSON object");
+                           _("Notification frame is not a JSON object"));
       break;
 
     case FW_JSON_SCAN_NO_MEMORY:
@@ -145,8 +147,8 @@ set_scan_error (FwJsonScanResult        result,
     case FW_JSON_SCAN_OK:
     default:
       g_set_error (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_MALFORMED,
-                   "Notification frame is not valid JSON: %s",
-                   envelope->error_detail ? envelope->error_detail : "unknown error");
+                   _("Notification frame is not valid JSON: %s"),
+                   envelope->error_detail ? _(envelope->error_detail) : _("unknown error"));
       break;
     }
 }
@@ -207,9 +209,8 @@ fw_notification_new_from_data (const char  *data,
   if (length > FW_NOTIFICATION_MAX_SIZE)
     {
       g_set_error (error, FW_NOTIFICATION_ERROR, FW_NOTIFICATION_ERROR_TOO_LARGE,
-                   "Notification frame of %" G_GSIZE_FORMAT " bytes is larger than "
-                   "the limit of %d bytes",
-                   length, FW_NOTIFICATION_MAX_SIZE);
+                   _("Notification frame of %lu bytes is larger than the limit of %d bytes"),
+                   (gulong) length, FW_NOTIFICATION_MAX_SIZE);
       return NULL;
     }
 
