@@ -153,6 +153,14 @@ update (FwStatusPill *self)
       }
       break;
 
+    case FW_SESSION_STATE_EVICTED:
+      set_text (self, "reconnecting", _("Channels taken elsewhere"));
+      tooltip = _("Another program uses the same OAuth client and keeps taking its channels, "
+                  "so Floorwatch tries again only now and then. Give Floorwatch an OAuth client "
+                  "of its own.");
+      show_reconnect = TRUE;
+      break;
+
     case FW_SESSION_STATE_CONNECTING:
       set_text (self, "offline", _("Connecting…"));
       break;

@@ -546,6 +546,11 @@ test_pill (void)
   FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Reconnecting in 1 s"), 2000);
   FW_TEST_WAIT_UNTIL (g_str_equal (fw_status_pill_get_text (pill), "Reconnecting…"), 2000);
 
+  fw_status_pill_set_state (pill, FW_SESSION_STATE_EVICTED);
+  g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "Channels taken elsewhere");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "reconnecting"));
+  g_assert_true (gtk_widget_get_visible (reconnect));
+
   fw_status_pill_set_state (pill, FW_SESSION_STATE_NO_NETWORK);
   g_assert_cmpstr (fw_status_pill_get_text (pill), ==, "No network");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (pill), "offline"));
