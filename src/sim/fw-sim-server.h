@@ -119,7 +119,9 @@ void         fw_sim_server_reject_topics        (FwSimServer  *self,
                                                  const char   *topic_prefix,
                                                  const char   *reason);
 /* Sends @data as it is (text or binary frame) on every open socket, or on the
- * socket of @channel_id. */
+ * socket of @channel_id.  A text frame libsoup cannot send (not UTF-8, or
+ * holding a NUL) is framed by the simulator and written between libsoup's
+ * frames; frames sent after it keep their order. */
 void         fw_sim_server_send_frame           (FwSimServer  *self,
                                                  const char   *channel_id,
                                                  const char   *data,
