@@ -9,6 +9,7 @@
 
 #include "fw-channel.h"
 #include "fw-engine-enums.h"
+#include "fw-json-private.h"
 #include "fw-socket-link.h"
 
 /* Frames above FW_NOTIFICATION_MAX_SIZE are refused by the parser and the
@@ -379,7 +380,7 @@ report_rejections (FwChannel *self,
   if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
     return;
 
-  entities = json_object_get_array_member (json_node_get_object (answer), "entities");
+  entities = _fw_json_get_array (json_node_get_object (answer), "entities");
   if (entities == NULL)
     return;
 
@@ -395,12 +396,12 @@ report_rejections (FwChannel *self,
         continue;
 
       entity = json_node_get_object (node);
-      id = json_object_get_string_member_with_default (entity, "id", NULL);
-      state = json_object_get_string_member_with_default (entity, "state", NULL);
+      id = _fw_json_get_string (entity, "id");
+      state = _fw_json_get_string (entity, "state");
       if (id == NULL || g_strcmp0 (state, "Rejected") != 0)
         continue;
 
-      reason = json_object_get_string_member_with_default (entity, "rejectionReason", NULL);
+      reason = _fw_json_get_string (entity, "rejectionReason");
       g_signal_emit (self, signals[TOPIC_REJECTED], 0, id,
                      reason ? reason : "rejected by the server");
     }
@@ -578,9 +579,9 @@ parse_channel (FwChannel  *self,
     goto invalid;
 
   object = json_node_get_object (answer);
-  id = json_object_get_string_member_with_default (object, "id", NULL);
-  uri = json_object_get_string_member_with_default (object, "connectUri", NULL);
-  expires = json_object_get_string_member_with_default (object, "expires", NULL);
+  id = _fw_json_get_string (object, "id");
+  uri = _fw_json_get_string (object, "connectUri");
+  expires = _fw_json_get_string (object, "expires");
   if (id == NULL || *id == '\0' || uri == NULL)
     goto invalid;
 

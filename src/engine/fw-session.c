@@ -28,6 +28,7 @@
 #include "fw-channel.h"
 #include "fw-correlation-set.h"
 #include "fw-engine-enums.h"
+#include "fw-json-private.h"
 #include "fw-session.h"
 
 #define WARNINGS_PER_WINDOW 5
@@ -1302,7 +1303,7 @@ listed_cb (GObject      *object,
   if (answer == NULL)
     g_debug ("could not list channels: %s", error->message);
   else if (JSON_NODE_HOLDS_OBJECT (answer))
-    entities = json_object_get_array_member (json_node_get_object (answer), "entities");
+    entities = _fw_json_get_array (json_node_get_object (answer), "entities");
 
   /* Take back, in the order of the previous run, what still exists. */
   for (guint i = 0; entities != NULL && self->reuse_ids[i] != NULL; i++)
@@ -1319,9 +1320,9 @@ listed_cb (GObject      *object,
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
           entity = json_node_get_object (node);
-          id = json_object_get_string_member_with_default (entity, "id", NULL);
-          uri = json_object_get_string_member_with_default (entity, "connectUri", NULL);
-          expires = json_object_get_string_member_with_default (entity, "expires", NULL);
+          id = _fw_json_get_string (entity, "id");
+          uri = _fw_json_get_string (entity, "connectUri");
+          expires = _fw_json_get_string (entity, "expires");
           if (g_strcmp0 (id, self->reuse_ids[i]) != 0 || uri == NULL ||
               !fw_environment_owns_socket_uri (fw_api_get_environment (self->api), uri))
             continue;
