@@ -470,10 +470,16 @@ shard_fail (Shard        *shard,
 
   if (is_credentials_error (self, error))
     {
+      FwTokenSource *tokens = fw_api_get_token_source (self->api);
       g_autoptr(GError) fatal = NULL;
 
-      fatal = g_error_new (FW_SESSION_ERROR, FW_SESSION_ERROR_CREDENTIALS,
-                           "Genesys Cloud rejected the client credentials: %s", error->message);
+      if (fw_token_source_get_grant (tokens) == FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+        fatal = g_error_new (FW_SESSION_ERROR, FW_SESSION_ERROR_CREDENTIALS,
+                             "Genesys Cloud rejected the client credentials: %s", error->message);
+      else
+        fatal = g_error_new (FW_SESSION_ERROR, FW_SESSION_ERROR_CREDENTIALS,
+                             "Genesys Cloud no longer accepts your sign-in; sign in again: %s",
+                             error->message);
       set_error (self, fatal);
       self->fatal = TRUE;
       for (guint i = 0; i < self->shards->len; i++)
