@@ -330,17 +330,15 @@ fw_describe_short_topic (const char *topic)
   g_return_val_if_fail (topic != NULL, NULL);
 
   text = g_string_sized_new (strlen (topic));
-  p = topic;
+  p = g_str_has_prefix (topic, "v2.") ? topic + 3 : topic;
   while (*p != '\0')
     {
       gsize len = strcspn (p, ".?&");
 
-      /* Ids (UUIDs, channel ids) are long; the words of a topic are not. */
+      /* Ids (UUIDs, channel ids) are long; the words of a topic are not.
+       * The name next to the topic says whose it is. */
       if (len > 16)
-        {
-          g_string_append_len (text, p, 8);
-          g_string_append (text, "…");
-        }
+        g_string_append_c (text, '*');
       else
         g_string_append_len (text, p, len);
 

@@ -60,8 +60,8 @@ char        *fw_describe_sentence         (const char  *topic,
  * "onqueue" all give "On Queue".  Values nobody knows come back as they are. */
 const char  *fw_describe_presence         (const char  *value);
 const char  *fw_describe_routing_status   (const char  *value);
-/* The topic with each long id cut to its first 8 characters, e.g.
- * "v2.users.76d4514d….presence", for a narrow column. */
+/* The topic without "v2." and with its ids as "*", e.g. "users.*.presence",
+ * for a narrow column next to the name. */
 char        *fw_describe_short_topic      (const char  *topic);
 /* "45 s", "2 min", "1 h 5 min". */
 char        *fw_describe_duration         (gint64       ms);

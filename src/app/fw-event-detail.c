@@ -50,12 +50,13 @@ show_notification (FwEventDetail  *self,
 
   sentence = fw_describe_sentence (topic, body, received, fw_directory_name_func, self->directory);
   time = fw_event_row_format_time (received);
+  /* The topic is the first thing of the JSON below. */
   if (correlation_id != NULL)
-    /* Translators: the topic, the time an event arrived and its id. */
-    subtitle = g_strdup_printf (_("%s · received %s · CorrelationId %s"), topic, time, correlation_id);
+    /* Translators: the time an event arrived and its id. */
+    subtitle = g_strdup_printf (_("Received %s · CorrelationId %s"), time, correlation_id);
   else
-    /* Translators: the topic and the time an event arrived. */
-    subtitle = g_strdup_printf (_("%s · received %s"), topic, time);
+    /* Translators: the time an event arrived. */
+    subtitle = g_strdup_printf (_("Received %s"), time);
   pretty = fw_notification_dup_pretty (notification);
 
   gtk_label_set_label (self->title_label, sentence);

@@ -335,9 +335,9 @@ test_short_topic (void)
   g_autofree char *combined = fw_describe_short_topic ("v2.users." USER_ANA "?presence&routingStatus");
   g_autofree char *system = fw_describe_short_topic ("v2.system.socket_closing");
 
-  g_assert_cmpstr (user, ==, "v2.users.76d4514d….routingStatus");
-  g_assert_cmpstr (combined, ==, "v2.users.76d4514d…?presence&routingStatus");
-  g_assert_cmpstr (system, ==, "v2.system.socket_closing");
+  g_assert_cmpstr (user, ==, "users.*.routingStatus");
+  g_assert_cmpstr (combined, ==, "users.*?presence&routingStatus");
+  g_assert_cmpstr (system, ==, "system.socket_closing");
 }
 
 static void
