@@ -607,6 +607,35 @@ test_acknowledge (Fixture       *f,
 }
 
 static void
+test_reminders (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *id = "busy:queue:" SUPPORT;
+
+  g_object_set (f->rules, "min-raise-interval", 0, "remind-interval", 400, NULL);
+  set_rules (f, "[{\"id\":\"busy\",\"kind\":\"queue-waiting\",\"threshold\":3}]");
+  set_waiting (f, 3);
+  g_assert_cmpuint (f->raised->len, ==, 1);
+
+  /* Still holding and not acknowledged: raised again by the clock alone,
+   * under the same id. */
+  FW_TEST_WAIT_UNTIL (f->raised->len == 2, 10000);
+  g_assert_cmpstr (fw_alert_get_id (last_raised (f)), ==, id);
+
+  /* And again, with what holds by then. */
+  set_waiting (f, 7);
+  FW_TEST_WAIT_UNTIL (f->raised->len == 3, 10000);
+  g_assert_cmpstr (fw_alert_get_id (last_raised (f)), ==, id);
+  g_assert_cmpstr (fw_alert_get_title (last_raised (f)), ==, "Support: 7 waiting");
+  g_assert_cmpuint (f->cleared->len, ==, 0);
+
+  /* Acknowledged: no more reminders. */
+  g_assert_true (fw_alert_rules_acknowledge (f->rules, id));
+  fw_test_run_for (1200);
+  g_assert_cmpuint (f->raised->len, ==, 3);
+}
+
+static void
 test_longest_wait (Fixture       *f,
                    gconstpointer  data)
 {
@@ -834,6 +863,7 @@ main (int   argc,
   ADD ("mute", test_mute);
   ADD ("mute-all", test_mute_all);
   ADD ("acknowledge", test_acknowledge);
+  ADD ("reminders", test_reminders);
   ADD ("longest-wait", test_longest_wait);
   ADD ("agents", test_agents);
 

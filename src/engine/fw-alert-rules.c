@@ -8,8 +8,10 @@
  * condition holds.  It is raised when it becomes active, unless it is muted
  * (all alerts, or this one), acknowledged, or was raised less than
  * "min-raise-interval" ago; a raise held back that way happens when the
- * reason ends, if the condition still holds then.  It is cleared when the
- * condition ends.  Signals are emitted after each evaluation, never in the
+ * reason ends, if the condition still holds then.  Until it is acknowledged
+ * it is raised again every "remind-interval", under the same id, so that the
+ * reminder replaces the notification instead of adding one.  It is cleared
+ * when the condition ends.  Signals are emitted after each evaluation, never in the
  * middle of one, so that handlers may call back in.
  */
 
@@ -22,6 +24,7 @@
 #include "fw-alert-rules.h"
 
 #define DEFAULT_MIN_RAISE_INTERVAL  60000
+#define DEFAULT_REMIND_INTERVAL     (5 * 60000)
 #define MAX_THRESHOLD               1000000
 
 typedef struct
@@ -54,6 +57,7 @@ struct _FwAlertRules
   GSettings   *settings;
   gint64       muted_until;
   guint        min_raise_interval;
+  guint        remind_interval;
 
   guint        evaluate_source;
   guint        wake_source;
@@ -72,6 +76,7 @@ enum {
   PROP_MUTED_UNTIL,
   PROP_N_ACTIVE,
   PROP_MIN_RAISE_INTERVAL,
+  PROP_REMIND_INTERVAL,
   N_PROPS
 };
 
@@ -534,8 +539,25 @@ consider_raise (FwAlertRules *self,
   gint64 muted_until = MAX (self->muted_until, state->muted_until);
   gint64 allowed_at;
 
-  if (state->notified || state->acknowledged)
+  if (state->acknowledged)
     return;
+  if (state->notified)
+    {
+      gint64 interval = (gint64) MAX (self->remind_interval, self->min_raise_interval) * 1000;
+
+      /* Raised already: remind, if reminders are wanted and it is time. */
+      if (self->remind_interval == 0 || muted_until > evaluation->now)
+        return;
+      if (state->last_raise + interval > evaluation->now)
+        {
+          wake_at (evaluation, state->last_raise + interval);
+          return;
+        }
+      state->last_raise = evaluation->now;
+      g_ptr_array_add (evaluation->raised, g_object_ref (state->alert));
+      wake_at (evaluation, evaluation->now + interval);
+      return;
+    }
   if (muted_until > evaluation->now)
     {
       wake_at (evaluation, muted_until);
@@ -551,6 +573,8 @@ consider_raise (FwAlertRules *self,
   state->notified = TRUE;
   state->last_raise = evaluation->now;
   g_ptr_array_add (evaluation->raised, g_object_ref (state->alert));
+  if (self->remind_interval > 0)
+    wake_at (evaluation, evaluation->now + (gint64) MAX (self->remind_interval, self->min_raise_interval) * 1000);
 }
 
 static void
@@ -1220,6 +1244,10 @@ fw_alert_rules_get_property (GObject    *object,
       g_value_set_uint (value, self->min_raise_interval);
       break;
 
+    case PROP_REMIND_INTERVAL:
+      g_value_set_uint (value, self->remind_interval);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1255,6 +1283,15 @@ fw_alert_rules_set_property (GObject      *object,
         }
       break;
 
+    case PROP_REMIND_INTERVAL:
+      if (self->remind_interval != g_value_get_uint (value))
+        {
+          self->remind_interval = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+          evaluate (self);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1283,6 +1320,8 @@ fw_alert_rules_class_init (FwAlertRulesClass *klass)
   properties[PROP_MIN_RAISE_INTERVAL] =
     g_param_spec_uint ("min-raise-interval", NULL, NULL, 0, G_MAXUINT,
                        DEFAULT_MIN_RAISE_INTERVAL, rw);
+  properties[PROP_REMIND_INTERVAL] =
+    g_param_spec_uint ("remind-interval", NULL, NULL, 0, G_MAXUINT, DEFAULT_REMIND_INTERVAL, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1301,6 +1340,7 @@ fw_alert_rules_init (FwAlertRules *self)
   self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) alert_state_free);
   self->min_raise_interval = DEFAULT_MIN_RAISE_INTERVAL;
+  self->remind_interval = DEFAULT_REMIND_INTERVAL;
 }
 
 FwAlertRules *

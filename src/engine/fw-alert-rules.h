@@ -108,13 +108,16 @@ gboolean         fw_alert_rules_is_muted         (FwAlertRules     *self);
 
 /* Properties: "board", "session", "muted-until" (gint64), "n-active" (read-only),
  * "min-raise-interval" (guint ms, default 60000): one alert is raised at most
- * once in this long, so that a flapping queue cannot flood the desktop.
+ * once in this long, so that a flapping queue cannot flood the desktop;
+ * "remind-interval" (guint ms, default 300000; 0: never): an alert that still
+ * holds and is not acknowledged is raised again this often.
  *
  * Board rules are not evaluated while the board is stale (its numbers may be
  * wrong then): their alerts stay as they are until it has been re-read.
  *
  * Signals:
  *   "alert-raised" (FwAlert *)         send a desktop notification, id = alert id
+ *                                      (again for a reminder: replace the first)
  *   "alert-cleared" (const char *id)   the condition is gone: withdraw it
  */
 
