@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fw-alert-center.h"
 #include "fw-application.h"
 #include "fw-window.h"
 
@@ -26,6 +27,8 @@ static const GOptionEntry option_entries[] = {
     N_("Genesys Cloud region domain, or the address of a running simulator, for this run"), N_("ENVIRONMENT") },
   { "client-id", 'c', 0, G_OPTION_ARG_STRING, NULL,
     N_("OAuth client id for this run; its secret comes from the keyring"), N_("ID") },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without showing the window, to watch and alert in the background"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -45,7 +48,8 @@ static void
 open_window (FwApplication *self,
              gboolean       demo,
              const char    *environment,
-             const char    *client_id)
+             const char    *client_id,
+             gboolean       present)
 {
   g_autoptr(GSettings) settings = g_settings_new (FW_SETTINGS_SCHEMA_ID);
   g_autofree char *stored_environment = g_settings_get_string (settings, "environment");
@@ -77,13 +81,14 @@ open_window (FwApplication *self,
         fw_window_show_welcome (window);
     }
 
-  gtk_window_present (GTK_WINDOW (window));
+  if (present)
+    gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
 fw_application_activate (GApplication *application)
 {
-  open_window (FW_APPLICATION (application), FALSE, NULL, NULL);
+  open_window (FW_APPLICATION (application), FALSE, NULL, NULL, TRUE);
 }
 
 static int
@@ -94,12 +99,14 @@ fw_application_command_line (GApplication            *application,
   g_autofree char *environment = NULL;
   g_autofree char *client_id = NULL;
   gboolean demo = FALSE;
+  gboolean background = FALSE;
 
   g_variant_dict_lookup (options, "demo", "b", &demo);
+  g_variant_dict_lookup (options, "background", "b", &background);
   g_variant_dict_lookup (options, "environment", "s", &environment);
   g_variant_dict_lookup (options, "client-id", "s", &client_id);
 
-  open_window (FW_APPLICATION (application), demo, environment, client_id);
+  open_window (FW_APPLICATION (application), demo, environment, client_id, !background);
   return EXIT_SUCCESS;
 }
 
@@ -204,6 +211,8 @@ fw_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
+  /* Alerts, the tray and running in the background. */
+  fw_alert_center_install (GTK_APPLICATION (application));
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences",
                                          preferences_accels);

@@ -32,6 +32,7 @@ struct _FwConnection
   FwSession     *session;
   FwEventStore  *store;
   FwDirectory   *directory;
+  FwBoard       *board;
   gboolean       started;
 };
 
@@ -67,6 +68,8 @@ connection_new (FwTokenSource *tokens,
   self->session = fw_session_new (self->api);
   self->store = fw_event_store_new (max_events);
   self->directory = fw_directory_new (self->api);
+  self->board = fw_board_new (self->api);
+  fw_board_set_session (self->board, self->session);
 
   g_signal_connect_object (self->session, "notification", G_CALLBACK (notification_cb), self, 0);
   g_signal_connect_object (self->session, "gap", G_CALLBACK (gap_cb), self, 0);
@@ -197,6 +200,14 @@ fw_connection_get_directory (FwConnection *self)
   return self->directory;
 }
 
+FwBoard *
+fw_connection_get_board (FwConnection *self)
+{
+  g_return_val_if_fail (FW_IS_CONNECTION (self), NULL);
+
+  return self->board;
+}
+
 void
 fw_connection_set_topics (FwConnection       *self,
                           const char * const *topics)
@@ -204,6 +215,7 @@ fw_connection_set_topics (FwConnection       *self,
   g_return_if_fail (FW_IS_CONNECTION (self));
 
   fw_session_set_topics (self->session, topics);
+  fw_board_set_topics (self->board, topics);
   if (!self->started)
     {
       self->started = TRUE;
@@ -351,6 +363,7 @@ fw_connection_dispose (GObject *object)
     }
 
   g_clear_object (&self->directory);
+  g_clear_object (&self->board);
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_clear_object (&self->api);

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "fw-board.h"
 #include "fw-directory.h"
 #include "fw-engine.h"
 #include "fw-sim-server.h"
@@ -33,6 +34,9 @@ FwApi         *fw_connection_get_api            (FwConnection   *self);
 FwSession     *fw_connection_get_session        (FwConnection   *self);
 FwEventStore  *fw_connection_get_event_store    (FwConnection   *self);
 FwDirectory   *fw_connection_get_directory      (FwConnection   *self);
+/* The live numbers of the watched queues and agents; it follows the
+ * session and the topics. */
+FwBoard       *fw_connection_get_board          (FwConnection   *self);
 /* Replaces what is watched and starts the session if it is not running. */
 void           fw_connection_set_topics         (FwConnection   *self,
                                                  const char * const *topics);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fw-alerts-page.h"
 #include "fw-preferences-window.h"
 
 struct _FwPreferencesWindow
@@ -155,6 +156,10 @@ fw_preferences_window_new (GSettings    *settings,
   self->settings = g_object_ref (settings);
 
   show_account (self, connection);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (fw_alerts_page_new (settings,
+                                                                        connection ? fw_connection_get_board (connection)
+                                                                                   : NULL)));
 
   g_settings_bind_with_mapping (settings, "max-events", self->max_events_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, uint_to_double, double_to_uint, NULL, NULL);

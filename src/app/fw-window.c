@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-application.h"
+#include "fw-board-view.h"
 #include "fw-event-row.h"
 #include "fw-pausable-model.h"
 #include "fw-preferences-window.h"
@@ -74,6 +75,7 @@ G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_PAUSED,
+  PROP_CONNECTION,
   N_PROPS
 };
 
@@ -656,6 +658,7 @@ fw_window_set_connection (FwWindow     *self,
   hold = connection ? g_object_ref (connection) : NULL;
   disconnect_connection (self);
   self->connection = g_steal_pointer (&hold);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 
   fw_window_set_paused (self, FALSE);
 
@@ -1311,6 +1314,10 @@ fw_window_get_property (GObject    *object,
       g_value_set_boolean (value, self->paused);
       break;
 
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1353,9 +1360,14 @@ fw_window_class_init (FwWindowClass *klass)
     g_param_spec_boolean ("paused", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The board view and the alerts follow it. */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, FW_TYPE_CONNECTION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FW_TYPE_BOARD_VIEW);
   g_type_ensure (FW_TYPE_EVENT_DETAIL);
   g_type_ensure (FW_TYPE_SIGN_IN_PAGE);
   g_type_ensure (FW_TYPE_STATUS_PILL);

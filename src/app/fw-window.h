@@ -25,6 +25,7 @@ FwWindow      *fw_window_new                  (GtkApplication  *application);
  * window owns the connection from now on and stops it when replaced. */
 void           fw_window_set_connection       (FwWindow        *self,
                                                FwConnection    *connection);
+/* Also the read-only property "connection", which notifies. */
 FwConnection  *fw_window_get_connection       (FwWindow        *self);
 /* Starts the demo: a simulator in this process, a few queues and agents. */
 void           fw_window_start_demo           (FwWindow        *self);
