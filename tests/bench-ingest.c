@@ -8,7 +8,11 @@
  * simulator's REST API and socket, validation and parsing of every frame,
  * de-duplication, and FwEventStore ("notification" → fw_event_store_append).
  * --mode=plain replaces FwSession and FwChannel with a bare libsoup
- * WebSocket client doing the same work, as a comparison.
+ * WebSocket client on the main thread doing the same work, as a comparison;
+ * --mode=receive is that client doing nothing with the frames (libsoup's own
+ * cost); --mode=ceiling takes libsoup and the simulator away altogether (see
+ * there).  CPU time per frame is given per thread, which says more than the
+ * rate on a machine that other work shares.
  *
  * Phases: warm-up; retention (N notifications kept, RSS growth / N);
  * throughput (the simulator floods as fast as the socket takes, the store
@@ -88,6 +92,40 @@ cpu_seconds (int who)
   getrusage (who, &usage);
   return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* CPU time of this process's threads so far, in seconds, by thread name. */
+static GHashTable *
+thread_cpu_seconds (void)
+{
+  GHashTable *threads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", tid, "schedstat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *schedstat = NULL;
+      double *total;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_file_get_contents (stat_path, &schedstat, NULL, NULL))
+        continue;
+      g_strstrip (comm);
+
+      total = g_hash_table_lookup (threads, comm);
+      if (total == NULL)
+        {
+          total = g_new0 (double, 1);
+          g_hash_table_insert (threads, g_strdup (comm), total);
+        }
+      /* The first field is the time spent on a CPU, in nanoseconds. */
+      *total += g_ascii_strtoull (schedstat, NULL, 10) / 1e9;
+    }
+
+  return threads;
 }
 
 /* ---- The simulator's side ---- */
@@ -840,6 +878,8 @@ run_client (int command_fd,
   double seconds, rate, appended_rate, per_notification;
   double cpu_before, cpu_busy, cpu_per_frame, wall_seconds, server_cpu = 0;
   g_autofree char *per_core_text = NULL;
+  g_autoptr(GHashTable) threads_before = NULL;
+  g_autoptr(GHashTable) threads_after = NULL;
   gint64 wall_before;
   gboolean mix_ok, pass;
   guint tick;
@@ -915,6 +955,7 @@ run_client (int command_fd,
   duplicates_before = n_duplicates (&client);
   rejected_before = n_rejected (&client);
   server_cpu = server_cpu_seconds (&client);
+  threads_before = thread_cpu_seconds ();
   cpu_before = cpu_seconds (RUSAGE_SELF);
   wall_before = g_get_monotonic_time ();
   rate = run_flood (&client, count, &seconds);
@@ -922,6 +963,7 @@ run_client (int command_fd,
   cpu_per_frame = (cpu_seconds (RUSAGE_SELF) - cpu_before) / count;
   cpu_busy = cpu_per_frame * count / wall_seconds;
   per_core_text = format_count (1 / cpu_per_frame);
+  threads_after = thread_cpu_seconds ();
   server_cpu = server_cpu_seconds (&client) - server_cpu;
   hwm_retain = hwm;
   hwm = read_status_kib ("VmHWM:");
@@ -941,6 +983,25 @@ run_client (int command_fd,
     g_print ("\n");
   else
     g_print (", simulator busy %.0f %%\n", server_cpu / wall_seconds * 100);
+  {
+    GHashTableIter iter;
+    const char *name;
+    double *after;
+
+    /* Which thread does the work: the socket thread runs libsoup, the main
+     * thread parses, de-duplicates and stores. */
+    g_print ("            per thread:");
+    g_hash_table_iter_init (&iter, threads_after);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &name, (gpointer *) &after))
+      {
+        double *before = g_hash_table_lookup (threads_before, name);
+        double used = *after - (before ? *before : 0);
+
+        if (used * 1e6 / count >= 0.01)
+          g_print (" %s %.2f us/frame (%.0f %%)", name, used * 1e6 / count, used / wall_seconds * 100);
+      }
+    g_print ("\n");
+  }
   g_print ("            peak RSS (VmHWM) %.1f MiB after retention, %.1f MiB after this run\n",
            hwm_retain / 1024.0, hwm / 1024.0);
 
