@@ -52,9 +52,20 @@ alert_raised_cb (FwAlertRules *rules,
                  FwAlert      *alert,
                  FwNotifier   *self)
 {
-  g_autoptr(GNotification) notification = g_notification_new (fw_alert_get_title (alert));
+  g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = fw_notifier_dup_notification_id (fw_alert_get_id (alert));
-  g_autofree char *target = fw_alert_dup_target (alert);
+  g_autofree char *target = NULL;
+
+  /* Every notification backend speaks D-Bus: a non-unique application has
+   * no bus to send on. */
+  if (g_application_get_dbus_connection (self->application) == NULL)
+    {
+      g_debug ("no D-Bus connection: not sending %s", id);
+      return;
+    }
+
+  notification = g_notification_new (fw_alert_get_title (alert));
+  target = fw_alert_dup_target (alert);
 
   g_notification_set_body (notification, fw_alert_get_body (alert));
   g_notification_set_priority (notification, fw_notifier_priority_for (fw_alert_get_severity (alert)));

@@ -150,6 +150,7 @@ struct _FwTray
   guint            own_name;
   guint            watch_name;
   gboolean         name_owned;
+  gboolean         name_refused;      /* a sandbox may forbid owning names */
   gboolean         watcher_present;
   gboolean         registered;
   GCancellable    *register_cancellable;
@@ -661,21 +662,27 @@ register_cb (GObject      *object,
         g_message ("The tray did not take our icon: %s", error->message);
       return;
     }
-  g_debug ("registered %s with the tray", self->bus_name);
+  g_debug ("registered with the tray");
   set_registered (self, TRUE);
 }
 
 static void
 try_register (FwTray *self)
 {
-  if (!self->name_owned || !self->watcher_present)
+  const char *service;
+
+  if (!(self->name_owned || self->name_refused) || !self->watcher_present)
     return;
+
+  /* Without a name of our own, the object path: watchers then take our
+   * unique name as the service (KDE, the AppIndicator extension). */
+  service = self->name_owned ? self->bus_name : FW_TRAY_ITEM_PATH;
 
   g_cancellable_cancel (self->register_cancellable);
   g_clear_object (&self->register_cancellable);
   self->register_cancellable = g_cancellable_new ();
   g_dbus_connection_call (self->connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
+                          "RegisterStatusNotifierItem", g_variant_new ("(s)", service),
                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, self->register_cancellable,
                           register_cb, g_object_ref (self));
 }
@@ -722,6 +729,14 @@ name_lost_cb (GDBusConnection *connection,
 {
   FwTray *self = user_data;
 
+  if (!self->name_owned)
+    {
+      /* Never had it: not allowed (Flatpak lets us talk to the watcher only). */
+      g_debug ("could not own %s; registering by object path", name);
+      self->name_refused = TRUE;
+      try_register (self);
+      return;
+    }
   self->name_owned = FALSE;
   set_registered (self, FALSE);
 }
@@ -785,6 +800,8 @@ fw_tray_get_bus_name (FwTray *self)
 {
   g_return_val_if_fail (FW_IS_TRAY (self), NULL);
 
+  if (self->name_refused)
+    return g_dbus_connection_get_unique_name (self->connection);
   return self->bus_name;
 }
 

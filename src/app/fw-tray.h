@@ -40,7 +40,8 @@ const char   *fw_tray_get_icon_name     (FwTray           *self);
 void          fw_tray_set_tooltip       (FwTray           *self,
                                          const char       *title,
                                          const char       *text);
-/* The bus name the item is registered under. */
+/* The bus name the item is registered under (where a sandbox forbids
+ * owning it: the connection's unique name, with the item's object path). */
 const char   *fw_tray_get_bus_name      (FwTray           *self);
 
 /* Properties: "registered", "state" (notify). */

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "fw-alert-center.h"
 #include "fw-alerts-page.h"
@@ -600,6 +601,31 @@ count_signal_cb (GDBusConnection *bus,
   (*count)++;
 }
 
+static guint
+count_registrations (const char *service)
+{
+  g_autoptr(GVariant) calls = mock_call (WATCHER_NAME, WATCHER_PATH, "GetCalls", NULL);
+  g_autoptr(GVariantIter) iter = NULL;
+  GVariant *args;
+  const char *method;
+  guint64 timestamp;
+  guint n = 0;
+
+  g_variant_get (calls, "(a(tsav))", &iter);
+  while (g_variant_iter_next (iter, "(t&s@av)", &timestamp, &method, &args))
+    {
+      if (g_str_equal (method, "RegisterStatusNotifierItem"))
+        {
+          g_autoptr(GVariant) first = g_variant_get_child_value (args, 0);
+          g_autoptr(GVariant) name = g_variant_get_variant (first);
+
+          n += g_str_equal (g_variant_get_string (name, NULL), service);
+        }
+      g_variant_unref (args);
+    }
+  return n;
+}
+
 static void
 test_tray_without_host (void)
 {
@@ -617,40 +643,14 @@ static void
 test_tray_registers (void)
 {
   FwTray *tray = fw_alert_center_get_tray (center);
-  g_autoptr(GVariant) calls = NULL;
   g_autoptr(GVariant) menu = NULL;
   g_autofree char *title = NULL;
   g_autofree char *status = NULL;
   g_autofree char *category = NULL;
-  g_autofree char *call_method = NULL;
-  g_autofree char *registered_name = NULL;
-  g_autoptr(GVariant) args = NULL;
-  GVariantIter *iter;
-  guint64 timestamp;
-  guint registrations = 0;
 
   start_watcher ();
   FW_TEST_WAIT_UNTIL (fw_tray_get_registered (tray), 10000);
-
-  calls = mock_call (WATCHER_NAME, WATCHER_PATH, "GetCalls", NULL);
-  g_variant_get (calls, "(a(tsav))", &iter);
-  while (g_variant_iter_next (iter, "(ts@av)", &timestamp, &call_method, &args))
-    {
-      if (g_str_equal (call_method, "RegisterStatusNotifierItem"))
-        {
-          g_autoptr(GVariant) first = g_variant_get_child_value (args, 0);
-          g_autoptr(GVariant) name = g_variant_get_variant (first);
-
-          registrations++;
-          g_free (registered_name);
-          registered_name = g_variant_dup_string (name, NULL);
-        }
-      g_clear_pointer (&call_method, g_free);
-      g_clear_pointer (&args, g_variant_unref);
-    }
-  g_variant_iter_free (iter);
-  g_assert_cmpuint (registrations, ==, 1);
-  g_assert_cmpstr (registered_name, ==, fw_tray_get_bus_name (tray));
+  g_assert_cmpuint (count_registrations (fw_tray_get_bus_name (tray)), ==, 1);
 
   /* What the panel reads. */
   FW_TEST_WAIT_UNTIL (board_live (), 10000);
@@ -766,6 +766,42 @@ test_tray_watcher_restarts (void)
   FW_TEST_WAIT_UNTIL (!fw_tray_get_registered (tray), 10000);
   start_watcher ();
   FW_TEST_WAIT_UNTIL (fw_tray_get_registered (tray), 10000);
+  g_assert_cmpuint (count_registrations (fw_tray_get_bus_name (tray)), ==, 1);
+}
+
+static void
+test_tray_sandboxed (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(FwTray) tray = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) icon = NULL;
+  g_autofree char *taken = g_strdup_printf ("org.kde.StatusNotifierItem-%d-2", (int) getpid ());
+  guint owner;
+
+  /* As inside Flatpak, where only talking to the watcher is allowed: the
+   * name the item would own is not to be had.  It registers its object path
+   * instead, and the panel finds it under the connection's unique name. */
+  owner = g_bus_own_name_on_connection (panel, taken, G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  FW_TEST_WAIT_UNTIL (name_has_owner (taken), 10000);
+  bus = g_dbus_connection_new_for_address_sync (g_getenv ("DBUS_SESSION_BUS_ADDRESS"),
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  tray = fw_tray_new (bus, "sandboxed", G_ACTION_GROUP (application));
+  FW_TEST_WAIT_UNTIL (fw_tray_get_registered (tray), 10000);
+  g_assert_cmpstr (fw_tray_get_bus_name (tray), ==, g_dbus_connection_get_unique_name (bus));
+  g_assert_cmpuint (count_registrations (FW_TRAY_ITEM_PATH), ==, 1);
+
+  reply = panel_call (fw_tray_get_bus_name (tray), FW_TRAY_ITEM_PATH, "org.freedesktop.DBus.Properties", "Get",
+                      g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "Id"), G_VARIANT_TYPE ("(v)"));
+  g_variant_get (reply, "(v)", &icon);
+  g_assert_cmpstr (g_variant_get_string (icon, NULL), ==, "sandboxed");
+
+  g_clear_object (&tray);
+  g_bus_unown_name (owner);
 }
 
 /* ---- The board and the background ---- */
@@ -1034,6 +1070,7 @@ main (int   argc,
   g_test_add_func ("/app/tray/outage", test_tray_outage);
   g_test_add_func ("/app/tray/menu", test_tray_menu);
   g_test_add_func ("/app/tray/watcher-restarts", test_tray_watcher_restarts);
+  g_test_add_func ("/app/tray/sandboxed", test_tray_sandboxed);
   g_test_add_func ("/app/board/view", test_board_view);
   g_test_add_func ("/app/background/close-keeps-running", test_background);
   g_test_add_func ("/app/preferences/alert-rules", test_preferences);
