@@ -9,7 +9,7 @@ libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libgtk-4-dev libadwaita-1-dev
 libsimdjson-dev libportal-dev libportal-gtk4-dev desktop-file-utils appstream
 gnome-keyring dbus ca-certificates"
 tests="xvfb xauth dbus-x11 imagemagick python3 python3-dbusmock python3-jsonschema
-flatpak-builder locales clang valgrind"
+flatpak-builder locales groff-base clang valgrind"
 
 wanted=$build
 if [ "${1:-}" = "--tests" ]; then
@@ -32,4 +32,19 @@ if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The translation tests run the programs in German and Spanish.
+if [ "${1:-}" = "--tests" ]; then
+  for locale in de_DE es_ES; do
+    if ! locale -a 2>/dev/null | grep -qix "$locale.utf8"; then
+      sudo=""
+      if [ "$(id -u)" -ne 0 ]; then
+        sudo=sudo
+      fi
+      $sudo sed -i "s/^# *\($locale.UTF-8 UTF-8\)/\1/" /etc/locale.gen
+      grep -q "^$locale.UTF-8 UTF-8" /etc/locale.gen || echo "$locale.UTF-8 UTF-8" | $sudo tee -a /etc/locale.gen >/dev/null
+      $sudo locale-gen >/dev/null
+    fi
+  done
 fi
