@@ -14,14 +14,24 @@ build=${FW_BUILD_DIR:-$top/_build/app}
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top" --buildtype=debugoptimized
 fi
-ninja -C "$build"
+# The programs and their data, not the test suite.
+ninja -C "$build" src/app/floorwatch src/cli/floorwatch-cli data/gschemas.compiled
 
 # GSettings schemas from the build tree, so that nothing needs installing.
 export GSETTINGS_SCHEMA_DIR="$build/data"
+
+# No account stored and none in the environment: the demo, so that there is
+# something live on screen at once.
+if [ $# -eq 0 ] && [ -z "${GENESYSCLOUD_OAUTHCLIENT_ID:-}" ]; then
+  client_id=$(gsettings get io.github.floorwatch.Floorwatch client-id 2>/dev/null || echo "''")
+  if [ "$client_id" = "''" ]; then
+    set -- --demo
+  fi
+fi
 
 if [ -n "${WAYLAND_DISPLAY:-}${DISPLAY:-}" ] && [ -x "$build/src/app/floorwatch" ]; then
   exec "$build/src/app/floorwatch" "$@"
 fi
 
 echo "No graphical session: showing the live demo feed in this terminal (Ctrl+C ends it)." >&2
-exec "$build/src/cli/floorwatch-cli" watch --demo --format=text "$@"
+exec "$build/src/cli/floorwatch-cli" watch --demo --format=text
