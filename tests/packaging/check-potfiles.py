@@ -43,6 +43,31 @@ def needs_translation(path):
             name.endswith('.gschema.xml'))
 
 
+# A translatable string continued by a macro, such as
+#   _("waited %" G_GUINT64_FORMAT " s")
+# is cut by xgettext at the macro: the catalog gets "waited %", which never
+# matches the string the program asks for, so it is never translated.
+COMMENTS = re.compile(r'/\*.*?\*/|//[^\n]*|("(?:\\.|[^"\\\n])*")', re.S)
+CALL_START = re.compile(r'(?<![A-Za-z0-9_])(?:N|C|NC|Q)?_\s*\(\s*(?:"[^"]*"\s*,\s*)?')
+STRING_RUN = re.compile(r'(?:"(?:\\.|[^"\\\n])*"\s*)+')
+MACRO_AFTER = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+
+
+def cut_strings(path):
+    text = path.read_text(encoding='utf-8', errors='replace')
+    # Drop comments but keep string literals as they are.
+    text = COMMENTS.sub(lambda m: m.group(1) if m.group(1) else ' ' + '\n' * m.group(0).count('\n'),
+                        text)
+    for call in CALL_START.finditer(text):
+        run = STRING_RUN.match(text, call.end())
+        if run is None:
+            continue
+        macro = MACRO_AFTER.match(text, run.end())
+        if macro is not None:
+            line = text.count('\n', 0, call.start()) + 1
+            yield line, macro.group(0)
+
+
 listed = []
 for number, line in enumerate((root / 'po' / 'POTFILES.in').read_text(encoding='utf-8').splitlines(), 1):
     line = line.strip()
@@ -73,6 +98,14 @@ for path in sorted(set(candidates)):
     checked += 1
     if needs_translation(path) and relative not in listed_set:
         failures.append(f'{relative} has translatable strings but is not in po/POTFILES.in')
+
+for path in sorted(set(candidates)):
+    if path.suffix in ('.c', '.cc', '.cpp', '.h'):
+        for line, macro in cut_strings(path):
+            failures.append(f'{path.relative_to(root).as_posix()}:{line}: a translatable string is '
+                            f'continued by {macro}, where xgettext cuts it off: it would never be '
+                            f'translated. Keep the message one plain string (format the number '
+                            f'with %u or %lu and a cast, or into a separate string first).')
 
 for failure in failures:
     print(failure)
