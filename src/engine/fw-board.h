@@ -73,7 +73,9 @@ gboolean      fw_board_get_refreshing        (FwBoard              *self);
  *
  * Signals:
  *   "changed"        after a notification or a re-read changed an item
- *   "refreshed"      after a re-read finished (with or without success)
+ *   "refreshed" (const GError *error)  after a re-read ended: NULL on success,
+ *                    else why it failed (a re-read cancelled by a newer one
+ *                    is not reported)
  */
 
 G_END_DECLS
