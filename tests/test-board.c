@@ -631,6 +631,7 @@ test_refresh_longest_wait (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
   FwBoardQueue *support;
   FwBoardQueue *sales;
   gint64 before;
@@ -644,7 +645,8 @@ test_refresh_longest_wait (Fixture       *f,
   first = fw_sim_server_add_call (f->sim, SUPPORT);
   after = g_get_real_time ();
   second = fw_sim_server_add_call (f->sim, SUPPORT);
-  g_assert_nonnull (fw_sim_server_add_call (f->sim, SALES));
+  third = fw_sim_server_add_call (f->sim, SALES);
+  g_assert_nonnull (third);
 
   error = refresh_and_wait (f->board);
   g_assert_no_error (error);
