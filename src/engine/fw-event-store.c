@@ -4,8 +4,9 @@
  *
  * Two parts: the published items, a ring of at most max-items with the
  * newest at position 0, which is all GListModel ever shows; and the pending
- * items appended since the last flush, which nobody sees until the flush
- * moves them into the ring.  A flush emits at most two items-changed, each
+ * items appended since the last flush (at most max-items too), which nobody
+ * sees until the flush moves them into the ring.  So at most twice
+ * max-items are alive, whatever the rate.  A flush emits at most two items-changed, each
  * describing the model exactly as it is when emitted: first the oldest items
  * leave at the end, then the new ones arrive at the top.
  */
@@ -14,12 +15,23 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fw-event-store.h"
 #include "fw-gap.h"
 #include "fw-notification.h"
 
 #define DEFAULT_FLUSH_INTERVAL 50
 #define MIN_RING_GROWTH        256
+
+/* A FIFO of objects in a ring that grows on demand. */
+typedef struct
+{
+  GObject **items;
+  guint     capacity;
+  guint     head;        /* the oldest */
+  guint     len;
+} Queue;
 
 struct _FwEventStore
 {
@@ -33,9 +45,9 @@ struct _FwEventStore
   guint       n_items;
 
   /* Appended since the last flush, oldest first; owns one ref each.  Holds
-   * at most 2 × max_items: older ones could never be shown. */
-  GPtrArray  *pending;
-  GPtrArray  *spare;     /* an empty array kept for the next batch */
+   * at most max_items: older ones could never be shown. */
+  Queue       pending;
+  Queue       spare;     /* empty; its buffer is kept for the next batch */
   /* Appended since the last flush, including pending ones dropped unseen. */
   guint64     n_appended_since_flush;
 
@@ -108,26 +120,65 @@ drop_oldest (FwEventStore *self,
   self->n_items -= n;
 }
 
-/* Keeps only the newest @keep items of @items (oldest first). */
-static void
-trim_items (GPtrArray *items,
-            guint      keep)
+static inline GObject *
+queue_get (Queue *queue,
+           guint  i)
 {
-  guint drop;
+  guint slot = queue->head + i;
 
-  if (items->len <= keep)
-    return;
+  return queue->items[slot >= queue->capacity ? slot - queue->capacity : slot];
+}
 
-  drop = items->len - keep;
-  for (guint i = 0; i < drop; i++)
-    g_object_unref (g_ptr_array_index (items, i));
-  g_ptr_array_remove_range (items, 0, drop);
+/* Keeps only the newest @keep items. */
+static void
+queue_trim (Queue *queue,
+            guint  keep)
+{
+  while (queue->len > keep)
+    {
+      g_clear_object (&queue->items[queue->head]);
+      queue->head = queue->head + 1 == queue->capacity ? 0 : queue->head + 1;
+      queue->len--;
+    }
+
+  if (queue->len == 0)
+    queue->head = 0;
+}
+
+/* Takes @item (a reference); when @max items are queued already, the
+ * oldest goes. */
+static void
+queue_push (Queue   *queue,
+            GObject *item,
+            guint    max)
+{
+  guint slot;
+
+  if (queue->len >= max)
+    queue_trim (queue, max - 1);
+
+  if (queue->len == queue->capacity)
+    {
+      guint capacity = MIN (max, MAX (queue->capacity * 2, MIN_RING_GROWTH));
+      GObject **items = g_new (GObject *, capacity);
+
+      for (guint i = 0; i < queue->len; i++)
+        items[i] = queue_get (queue, i);
+      g_free (queue->items);
+      queue->items = items;
+      queue->capacity = capacity;
+      queue->head = 0;
+    }
+
+  slot = queue->head + queue->len;
+  queue->items[slot >= queue->capacity ? slot - queue->capacity : slot] = item;
+  queue->len++;
 }
 
 static void
 publish (FwEventStore *self)
 {
-  g_autoptr(GPtrArray) batch = NULL;
+  Queue batch;
   guint old_n_items = self->n_items;
   guint64 n_appended = self->n_appended_since_flush;
 
@@ -137,15 +188,16 @@ publish (FwEventStore *self)
     return;
 
   /* Take the batch first: a signal handler may append again. */
-  batch = g_steal_pointer (&self->pending);
-  self->pending = self->spare ? g_steal_pointer (&self->spare) : g_ptr_array_new ();
+  batch = self->pending;
+  self->pending = self->spare;
+  memset (&self->spare, 0, sizeof self->spare);
   self->n_appended_since_flush = 0;
 
-  trim_items (batch, self->max_items);
+  queue_trim (&batch, self->max_items);
 
   if (n_appended >= self->max_items)
     {
-      guint n_new = batch->len;
+      guint n_new = batch.len;
 
       /* Nothing published before survives: say so in one signal. */
       drop_oldest (self, self->n_items);
@@ -154,9 +206,9 @@ publish (FwEventStore *self)
         resize_ring (self, MIN (self->max_items, MAX (n_new, self->capacity * 2)));
 
       for (guint i = 0; i < n_new; i++)
-        self->ring[n_new - 1 - i] = g_ptr_array_index (batch, i);
+        self->ring[n_new - 1 - i] = queue_get (&batch, i);
       self->n_items = n_new;
-      g_ptr_array_set_size (batch, 0);
+      batch.len = 0;
 
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, n_new);
     }
@@ -166,20 +218,20 @@ publish (FwEventStore *self)
 
       /* Fewer new items than max-items: make room at the end first (again
        * if a handler lowered max-items meanwhile)... */
-      while (self->n_items + batch->len > self->max_items)
+      while (self->n_items + batch.len > self->max_items)
         {
           guint n_dropped;
 
-          trim_items (batch, self->max_items);
-          if (self->n_items + batch->len <= self->max_items)
+          queue_trim (&batch, self->max_items);
+          if (self->n_items + batch.len <= self->max_items)
             break;
 
-          n_dropped = self->n_items + batch->len - self->max_items;
+          n_dropped = self->n_items + batch.len - self->max_items;
           drop_oldest (self, n_dropped);
           g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, n_dropped, 0);
         }
 
-      n_new = batch->len;
+      n_new = batch.len;
       if (self->capacity < self->n_items + n_new)
         {
           guint64 wanted = MAX ((guint64) self->capacity * 2, MIN_RING_GROWTH);
@@ -192,16 +244,20 @@ publish (FwEventStore *self)
       for (guint i = 0; i < n_new; i++)
         {
           self->head = self->head == 0 ? self->capacity - 1 : self->head - 1;
-          self->ring[self->head] = g_ptr_array_index (batch, i);
+          self->ring[self->head] = queue_get (&batch, i);
         }
       self->n_items += n_new;
-      g_ptr_array_set_size (batch, 0);
+      batch.len = 0;
 
       g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_new);
     }
 
-  if (self->spare == NULL)
-    self->spare = g_steal_pointer (&batch);
+  /* Keep the batch's buffer for the next one, unless a handler made one. */
+  batch.head = 0;
+  if (self->spare.items == NULL)
+    self->spare = batch;
+  else
+    g_free (batch.items);
 
   if (self->n_items != old_n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -257,7 +313,7 @@ fw_event_store_dispose (GObject *object)
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
 
-  trim_items (self->pending, 0);
+  queue_trim (&self->pending, 0);
   drop_oldest (self, self->n_items);
 
   G_OBJECT_CLASS (fw_event_store_parent_class)->dispose (object);
@@ -269,8 +325,8 @@ fw_event_store_finalize (GObject *object)
   FwEventStore *self = (FwEventStore *)object;
 
   g_clear_pointer (&self->ring, g_free);
-  g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_clear_pointer (&self->spare, g_ptr_array_unref);
+  g_clear_pointer (&self->pending.items, g_free);
+  g_clear_pointer (&self->spare.items, g_free);
 
   G_OBJECT_CLASS (fw_event_store_parent_class)->finalize (object);
 }
@@ -362,7 +418,6 @@ fw_event_store_class_init (FwEventStoreClass *klass)
 static void
 fw_event_store_init (FwEventStore *self)
 {
-  self->pending = g_ptr_array_new ();
   self->flush_interval = DEFAULT_FLUSH_INTERVAL;
   self->max_items = 1;
 }
@@ -390,13 +445,11 @@ fw_event_store_append (FwEventStore *self,
   g_return_if_fail (FW_IS_EVENT_STORE (self));
   g_return_if_fail (FW_IS_NOTIFICATION (item) || FW_IS_GAP (item));
 
-  g_ptr_array_add (self->pending, g_object_ref (item));
+  /* In a burst larger than the store only the newest max-items can show:
+   * the queue lets older ones go as it goes. */
+  queue_push (&self->pending, g_object_ref (item), self->max_items);
   self->n_appended_since_flush++;
   self->total_appended++;
-
-  /* A burst larger than the store: only the newest max-items can show. */
-  if (self->pending->len >= 2 * self->max_items)
-    trim_items (self->pending, self->max_items);
 
   if (self->flush_source == 0)
     self->flush_source = g_timeout_add (self->flush_interval, flush_cb, self);
@@ -418,7 +471,7 @@ fw_event_store_clear (FwEventStore *self)
   g_return_if_fail (FW_IS_EVENT_STORE (self));
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
-  trim_items (self->pending, 0);
+  queue_trim (&self->pending, 0);
   self->n_appended_since_flush = 0;
 
   old_n_items = self->n_items;
@@ -453,7 +506,7 @@ fw_event_store_set_max_items (FwEventStore *self,
 
   self->max_items = max_items;
 
-  trim_items (self->pending, max_items);
+  queue_trim (&self->pending, max_items);
 
   if (self->n_items > max_items)
     {
