@@ -632,6 +632,8 @@ fw_board_handle_notification (FwBoard        *self,
 {
   g_autofree char *id = NULL;
   g_autoptr(JsonNode) body_node = NULL;
+  FwBoardAgent *agent = NULL;
+  QueueState *state = NULL;
   JsonObject *body;
   TopicKind kind;
   gboolean changed = FALSE;
@@ -645,29 +647,26 @@ fw_board_handle_notification (FwBoard        *self,
   if (kind == TOPIC_NONE || kind == TOPIC_QUEUE_OTHER)
     return;
 
+  /* Only what the board shows is worth parsing the body for. */
+  if (kind == TOPIC_USER)
+    agent = g_hash_table_lookup (self->agent_items, id);
+  else
+    state = g_hash_table_lookup (self->queue_states, id);
+  if (agent == NULL &&
+      (state == NULL || (kind == TOPIC_QUEUE_CONVERSATIONS && !state->conversations_topic)))
+    return;
+
   body_node = fw_notification_dup_body (notification);
   if (body_node == NULL || !JSON_NODE_HOLDS_OBJECT (body_node))
     return;
   body = json_node_get_object (body_node);
 
-  if (kind == TOPIC_USER)
-    {
-      FwBoardAgent *agent = g_hash_table_lookup (self->agent_items, id);
-
-      if (agent != NULL)
-        changed = apply_user (agent, body, fw_notification_get_received_time (notification));
-    }
+  if (agent != NULL)
+    changed = apply_user (agent, body, fw_notification_get_received_time (notification));
+  else if (kind == TOPIC_QUEUE_OBSERVATIONS)
+    changed = handle_observation (self, state, body);
   else
-    {
-      QueueState *state = g_hash_table_lookup (self->queue_states, id);
-
-      if (state == NULL)
-        return;
-      if (kind == TOPIC_QUEUE_OBSERVATIONS)
-        changed = handle_observation (self, state, body);
-      else if (state->conversations_topic)
-        changed = handle_conversation (self, state, body, notification);
-    }
+    changed = handle_conversation (self, state, body, notification);
 
   if (changed)
     g_signal_emit (self, signals[CHANGED], 0);
