@@ -425,9 +425,9 @@ handle_rate_limit (GTask       *task,
     {
       return_new_error (task, FW_API_ERROR_UNAVAILABLE,
                         _("The Genesys Cloud API is rate limiting %s %s and asks to wait "
-                          "%" G_GUINT64_FORMAT " s more, which is past the %u s this "
+                          "%lu s more, which is past the %u s this "
                           "request may wait; giving up."),
-                        call->method, path, (delay_ms + 999) / 1000,
+                        call->method, path, (unsigned long) ((delay_ms + 999) / 1000),
                         (self->max_retry_after_ms + 999) / 1000);
       return;
     }
