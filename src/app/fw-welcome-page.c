@@ -11,10 +11,13 @@
 
 struct _FwWelcomePage
 {
-  AdwBin parent_instance;
+  AdwBin         parent_instance;
+
+  AdwStatusPage *status_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwWelcomePage, fw_welcome_page, ADW_TYPE_BIN)
+
 
 GtkWidget *
 fw_welcome_page_new (void)
@@ -27,11 +30,14 @@ fw_welcome_page_class_init (FwWelcomePageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  /* The status page is the bin's child: AdwBin takes it down. */
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwWelcomePage, status_page);
 }
 
 static void
 fw_welcome_page_init (FwWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
 }

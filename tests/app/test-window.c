@@ -566,6 +566,93 @@ test_pill (void)
   g_assert_false (gtk_widget_get_visible (fix));
 }
 
+static void
+test_bounded (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (FW_SETTINGS_SCHEMA_ID);
+  FwEventStore *store = fw_connection_get_event_store (fixture->connection);
+  const char * const *topics = fw_connection_get_topics (fixture->connection);
+  guint64 appended = fw_event_store_get_total_appended (store);
+
+  /* The setting reaches the store at once; the oldest go first. */
+  g_settings_set_uint (settings, "max-events", 1000);
+  g_assert_cmpuint (fw_event_store_get_max_items (store), ==, 1000);
+
+  fw_sim_server_flood (fixture->sim, topics[0], 3000, 600);
+  FW_TEST_WAIT_UNTIL (fw_event_store_get_total_appended (store) >= appended + 3000, 30000);
+  fw_event_store_flush (store);
+  FW_TEST_WAIT_UNTIL (filter_settled (fixture->window), 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1000);
+  g_assert_cmpuint (n_events (fixture->window), ==, 1000);
+
+  g_settings_reset (settings, "max-events");
+}
+
+static void
+test_reconnect_now (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FwSession *session = fw_connection_get_session (fixture->connection);
+  GtkWidget *button = fw_app_test_find_by_id (GTK_WIDGET (fw_window_get_status_pill (fixture->window)),
+                                              "reconnect_button");
+
+  /* A wait far longer than the test. */
+  g_object_set (session, "backoff-initial", 120000, "backoff-cap", 120000, NULL);
+  fw_sim_server_drop_sockets (fixture->sim);
+  FW_TEST_WAIT_UNTIL (pill_says (fixture->window, "Reconnecting in "), 15000);
+  g_assert_true (gtk_widget_get_mapped (button));
+
+  g_signal_emit_by_name (button, "clicked");
+  FW_TEST_WAIT_UNTIL (pill_says (fixture->window, "Live"), 15000);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static void
+test_about_and_shortcuts (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWindow *about;
+  GtkWindow *shortcuts;
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  fw_app_test_screenshot (GTK_WIDGET (about), "about");
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  fw_app_test_screenshot (GTK_WIDGET (shortcuts), "shortcuts");
+  gtk_window_destroy (shortcuts);
+
+  /* The keys the window promises. */
+  {
+    g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (application), "app.quit");
+    g_auto(GStrv) preferences = gtk_application_get_accels_for_action (GTK_APPLICATION (application),
+                                                                      "app.preferences");
+
+    g_assert_cmpstr (quit[0], ==, "<Control>q");
+    g_assert_cmpstr (preferences[0], ==, "<Control>comma");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -585,6 +672,10 @@ main (int   argc,
   g_test_add ("/app/window/dark", Fixture, NULL, fixture_set_up, test_dark, fixture_tear_down);
   g_test_add ("/app/window/follow", Fixture, NULL, fixture_set_up, test_follow, fixture_tear_down);
   g_test_add ("/app/window/no-network", Fixture, NULL, fixture_set_up, test_no_network, fixture_tear_down);
+  g_test_add ("/app/window/bounded", Fixture, NULL, fixture_set_up, test_bounded, fixture_tear_down);
+  g_test_add ("/app/window/reconnect-now", Fixture, NULL, fixture_set_up, test_reconnect_now, fixture_tear_down);
+  g_test_add ("/app/window/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts,
+              fixture_tear_down);
   g_test_add_func ("/app/window/status-pill", test_pill);
 
   ret = g_test_run ();
