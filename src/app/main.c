@@ -15,7 +15,10 @@ main (int   argc,
 {
   g_autoptr(FwApplication) application = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* From the build tree (build-aux/run.sh, the tests) the catalogs are
+   * not installed yet: FLOORWATCH_LOCALEDIR points at them. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FLOORWATCH_LOCALEDIR") != NULL
+                                   ? g_getenv ("FLOORWATCH_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -113,7 +113,10 @@ main (int   argc,
   /* The engine's messages (a bad region, rejected credentials…) reach the
    * user through this program: they should come in the user's language. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* From the build tree (build-aux/run.sh, the tests) the catalogs are
+   * not installed yet: FLOORWATCH_LOCALEDIR points at them. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FLOORWATCH_LOCALEDIR") != NULL
+                                   ? g_getenv ("FLOORWATCH_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
