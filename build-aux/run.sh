@@ -15,10 +15,15 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top" --buildtype=debugoptimized
 fi
 # The programs and their data, not the test suite.
-ninja -C "$build" src/app/floorwatch src/cli/floorwatch-cli data/gschemas.compiled
+catalogs=""
+for lang in $(sed -e 's/#.*//' "$top/po/LINGUAS"); do
+  catalogs="$catalogs po/$lang/LC_MESSAGES/floorwatch.mo"
+done
+ninja -C "$build" src/app/floorwatch src/cli/floorwatch-cli data/gschemas.compiled $catalogs
 
-# GSettings schemas from the build tree, so that nothing needs installing.
+# Settings schema and translations from the build tree: nothing is installed.
 export GSETTINGS_SCHEMA_DIR="$build/data"
+export FLOORWATCH_LOCALEDIR="$build/po"
 
 # No account stored and none in the environment: the demo, so that there is
 # something live on screen at once.
