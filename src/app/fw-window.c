@@ -307,7 +307,8 @@ fw_window_set_paused (FwWindow *self,
 
   self->paused = paused;
 
-  if (self->connection != NULL)
+  /* Between connections there is no list to hold still. */
+  if (self->connection != NULL && self->pausable != NULL)
     {
       FwEventStore *store = fw_connection_get_event_store (self->connection);
 

@@ -452,6 +452,23 @@ test_dark (Fixture       *fixture,
 }
 
 
+static void
+test_switch_while_paused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  fw_window_set_paused (fixture->window, TRUE);
+
+  /* Another demo replaces the connection: the new list is live. */
+  fw_window_start_demo (fixture->window);
+  g_assert_false (fw_window_get_paused (fixture->window));
+  g_assert_true (fw_window_get_connection (fixture->window) != fixture->connection);
+  fixture->connection = fw_window_get_connection (fixture->window);
+  fixture->sim = fw_connection_get_sim_server (fixture->connection);
+  FW_TEST_WAIT_UNTIL (page_is (fixture->window, "events"), 10000);
+  FW_TEST_WAIT_UNTIL (n_events (fixture->window) > 0, 15000);
+  g_assert_true (pill_says (fixture->window, "Live"));
+}
+
 static GtkAdjustment *
 list_adjustment (FwWindow *window)
 {
@@ -672,6 +689,8 @@ main (int   argc,
   g_test_add ("/app/window/dark", Fixture, NULL, fixture_set_up, test_dark, fixture_tear_down);
   g_test_add ("/app/window/follow", Fixture, NULL, fixture_set_up, test_follow, fixture_tear_down);
   g_test_add ("/app/window/no-network", Fixture, NULL, fixture_set_up, test_no_network, fixture_tear_down);
+  g_test_add ("/app/window/switch-while-paused", Fixture, NULL, fixture_set_up, test_switch_while_paused,
+              fixture_tear_down);
   g_test_add ("/app/window/bounded", Fixture, NULL, fixture_set_up, test_bounded, fixture_tear_down);
   g_test_add ("/app/window/reconnect-now", Fixture, NULL, fixture_set_up, test_reconnect_now, fixture_tear_down);
   g_test_add ("/app/window/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts,
