@@ -54,6 +54,31 @@ gap_cb (FwSession    *session,
   fw_event_store_append (self->store, gap);
 }
 
+static void
+user_tokens_stored_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_credentials_store_user_tokens_finish (result, &error))
+    g_message ("The renewed sign-in could not be kept in the keyring: %s", error->message);
+}
+
+/* A renewal may have spent the stored refresh token: keep the new one. */
+static void
+user_tokens_changed_cb (FwTokenSource *tokens,
+                        FwUserTokens  *user_tokens,
+                        FwConnection  *self)
+{
+  fw_credentials_store_user_tokens_async (fw_environment_get_name (fw_token_source_get_environment (tokens)),
+                                          fw_token_source_get_client_id (tokens),
+                                          user_tokens,
+                                          NULL,
+                                          user_tokens_stored_cb,
+                                          NULL);
+}
+
 static FwConnection *
 connection_new (FwTokenSource *tokens,
                 FwSimServer   *sim,
@@ -73,6 +98,8 @@ connection_new (FwTokenSource *tokens,
 
   g_signal_connect_object (self->session, "notification", G_CALLBACK (notification_cb), self, 0);
   g_signal_connect_object (self->session, "gap", G_CALLBACK (gap_cb), self, 0);
+  if (fw_token_source_get_grant (tokens) != FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+    g_signal_connect_object (tokens, "user-tokens-changed", G_CALLBACK (user_tokens_changed_cb), self, 0);
 
   return self;
 }

@@ -5,6 +5,11 @@
  * Nothing is kept until Genesys Cloud has accepted the credentials: a token
  * grant proves them, then the secret goes into the keyring (and only there).
  * The region and client id are kept by whoever handles "signed-in".
+ *
+ * "Sign in as yourself" needs no secret: the login page opens in the browser
+ * (the "open-uri" signal, whose default handler calls gtk_show_uri()), the
+ * browser comes back to FwPkceLogin's loopback listener, and the person's
+ * tokens go into the keyring (and only there).
  */
 
 #define G_LOG_DOMAIN "fw-sign-in-page"
@@ -19,6 +24,10 @@ struct _FwSignInPage
 {
   AdwBin         parent_instance;
 
+  GtkWidget     *kind_box;
+  GtkWidget     *client_kind_button;
+  GtkToggleButton *user_kind_button;
+  GtkWidget     *user_kind_label;
   AdwComboRow   *region_row;
   GtkStringList *region_labels;
   AdwEntryRow   *client_id_row;
@@ -34,6 +43,9 @@ struct _FwSignInPage
   GPtrArray     *specs;
   GCancellable  *cancellable;
   gboolean       busy;
+  gboolean       can_cancel;
+  /* The browser's sign-in is under way. */
+  gboolean       waiting_for_browser;
 };
 
 G_DEFINE_FINAL_TYPE (FwSignInPage, fw_sign_in_page, ADW_TYPE_BIN)
@@ -41,6 +53,7 @@ G_DEFINE_FINAL_TYPE (FwSignInPage, fw_sign_in_page, ADW_TYPE_BIN)
 enum {
   SIGNED_IN,
   CANCELLED,
+  OPEN_URI,
   N_SIGNALS
 };
 
@@ -53,6 +66,8 @@ typedef struct
   GCancellable  *cancellable;
   FwTokenSource *tokens;
   char          *secret;
+  /* A person's sign-in in the browser. */
+  FwPkceLogin   *login;
 } Attempt;
 
 static void
@@ -66,6 +81,7 @@ attempt_free (Attempt *attempt)
   g_clear_weak_pointer (&attempt->self);
   g_clear_object (&attempt->cancellable);
   g_clear_object (&attempt->tokens);
+  g_clear_object (&attempt->login);
   g_free (attempt);
 }
 
@@ -82,16 +98,27 @@ attempt_is_current (Attempt *attempt)
 static void
 update_sensitivity (FwSignInPage *self)
 {
+  gboolean user = fw_sign_in_page_get_user_sign_in (self);
   gboolean filled;
+  const char *label;
 
   filled = gtk_editable_get_text (GTK_EDITABLE (self->client_id_row))[0] != '\0' &&
-           gtk_editable_get_text (GTK_EDITABLE (self->secret_row))[0] != '\0';
+           (user || gtk_editable_get_text (GTK_EDITABLE (self->secret_row))[0] != '\0');
 
+  if (self->busy)
+    label = self->waiting_for_browser ? _("Waiting for the browser…") : _("Checking…");
+  else
+    label = user ? _("Sign In With _Browser") : _("Sign _In");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row), !user);
+  gtk_widget_set_visible (self->user_kind_label, user);
+  gtk_widget_set_sensitive (self->kind_box, !self->busy);
   gtk_widget_set_sensitive (self->form, !self->busy);
   gtk_widget_set_sensitive (self->sign_in_button, filled && !self->busy);
+  gtk_widget_set_visible (self->cancel_button, self->can_cancel || self->waiting_for_browser);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy);
-  gtk_label_set_label (self->sign_in_label, self->busy ? _("Checking…") : _("Sign _In"));
+  gtk_label_set_label (self->sign_in_label, label);
 }
 
 static void
@@ -99,6 +126,8 @@ set_busy (FwSignInPage *self,
           gboolean      busy)
 {
   self->busy = busy;
+  if (!busy)
+    self->waiting_for_browser = FALSE;
   update_sensitivity (self);
 }
 
@@ -118,6 +147,15 @@ entry_activated_cb (FwSignInPage *self)
 static void
 cancel_clicked_cb (FwSignInPage *self)
 {
+  /* Cancelling the browser's sign-in stays on the form. */
+  if (self->waiting_for_browser)
+    {
+      g_cancellable_cancel (self->cancellable);
+      set_busy (self, FALSE);
+      fw_sign_in_page_set_message (self, _("The sign-in was cancelled."));
+      return;
+    }
+
   g_cancellable_cancel (self->cancellable);
   set_busy (self, FALSE);
   fw_sign_in_page_set_message (self, NULL);
@@ -207,6 +245,140 @@ token_cb (GObject      *object,
   g_steal_pointer (&attempt);
 }
 
+static void
+user_tokens_stored_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(Attempt) attempt = user_data;
+  g_autoptr(GError) error = NULL;
+  FwSignInPage *self = attempt->self;
+
+  if (!fw_credentials_store_user_tokens_finish (result, &error))
+    {
+      if (attempt_is_current (attempt))
+        {
+          g_autofree char *message = NULL;
+
+          message = g_strdup_printf (_("Your sign-in could not be kept in the keyring: %s"), error->message);
+          fail (self, message);
+        }
+      return;
+    }
+
+  if (!attempt_is_current (attempt))
+    return;
+
+  set_busy (self, FALSE);
+  fw_sign_in_page_set_message (self, NULL);
+  g_signal_emit (self, signals[SIGNED_IN], 0, attempt->tokens);
+}
+
+static char *
+describe_login_error (const GError *error)
+{
+  if (error->domain == FW_PKCE_LOGIN_ERROR)
+    {
+      switch ((FwPkceLoginError) error->code)
+        {
+        case FW_PKCE_LOGIN_ERROR_STATE_MISMATCH:
+          return g_strdup (_("The browser came back from another sign-in, so this one was not used. Try again."));
+        case FW_PKCE_LOGIN_ERROR_DENIED:
+          return g_strdup (_("The sign-in was cancelled or refused in the browser."));
+        case FW_PKCE_LOGIN_ERROR_REJECTED:
+          return g_strdup (_("Genesys Cloud refused the sign-in. Check that the client id belongs to an "
+                             "OAuth client of type Code Authorization with PKCE."));
+        case FW_PKCE_LOGIN_ERROR_TIMED_OUT:
+          return g_strdup (_("The browser did not come back in time. Try again."));
+        case FW_PKCE_LOGIN_ERROR_FAILED:
+        default:
+          break;
+        }
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_strdup (_("The sign-in was cancelled."));
+
+  return g_strdup_printf (_("The sign-in failed: %s"), error->message);
+}
+
+static void
+login_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(Attempt) attempt = user_data;
+  g_autoptr(FwUserTokens) tokens = NULL;
+  g_autoptr(SoupSession) soup = NULL;
+  g_autoptr(GError) error = NULL;
+  FwSignInPage *self = attempt->self;
+  FwEnvironment *environment;
+  const char *client_id;
+
+  tokens = fw_pkce_login_sign_in_finish (attempt->login, result, &error);
+
+  if (!attempt_is_current (attempt))
+    return;
+
+  if (tokens == NULL)
+    {
+      g_autofree char *message = describe_login_error (error);
+
+      fail (self, message);
+      return;
+    }
+
+  self->waiting_for_browser = FALSE;
+  update_sensitivity (self);
+
+  environment = fw_pkce_login_get_environment (attempt->login);
+  client_id = fw_pkce_login_get_client_id (attempt->login);
+  soup = soup_session_new ();
+  attempt->tokens = fw_token_source_new_for_user (soup, environment, client_id, tokens);
+
+  fw_credentials_store_user_tokens_async (fw_environment_get_name (environment),
+                                          client_id,
+                                          tokens,
+                                          attempt->cancellable,
+                                          user_tokens_stored_cb,
+                                          attempt);
+  g_steal_pointer (&attempt);
+}
+
+static void
+submit_user (FwSignInPage  *self,
+             FwEnvironment *environment,
+             const char    *client_id)
+{
+  g_autoptr(SoupSession) soup = NULL;
+  Attempt *attempt;
+  const char *uri;
+
+  soup = soup_session_new ();
+  attempt = g_new0 (Attempt, 1);
+  g_set_weak_pointer (&attempt->self, self);
+  attempt->cancellable = g_object_ref (self->cancellable);
+  attempt->login = fw_pkce_login_new (soup, environment, client_id);
+
+  fw_sign_in_page_set_message (self, NULL);
+  self->waiting_for_browser = TRUE;
+  set_busy (self, TRUE);
+
+  fw_pkce_login_sign_in_async (attempt->login, attempt->cancellable, login_cb, attempt);
+  /* The listener is up (or the sign-in already failed, and login_cb says why). */
+  uri = fw_pkce_login_get_authorize_uri (attempt->login);
+  if (uri != NULL)
+    g_signal_emit (self, signals[OPEN_URI], 0, uri);
+}
+
+static void
+fw_sign_in_page_real_open_uri (FwSignInPage *self,
+                               const char   *uri)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
 void
 fw_sign_in_page_submit (FwSignInPage *self)
 {
@@ -226,7 +398,16 @@ fw_sign_in_page_submit (FwSignInPage *self)
   client_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->client_id_row))));
   secret = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->secret_row))));
 
-  if (client_id[0] == '\0' || secret[0] == '\0')
+  if (fw_sign_in_page_get_user_sign_in (self))
+    {
+      memset (secret, 0, strlen (secret));
+      if (client_id[0] == '\0')
+        {
+          fail (self, _("Enter the client id of the OAuth client you sign in with."));
+          return;
+        }
+    }
+  else if (client_id[0] == '\0' || secret[0] == '\0')
     {
       fail (self, _("Enter the client id and the client secret of the OAuth client."));
       memset (secret, 0, strlen (secret));
@@ -245,6 +426,12 @@ fw_sign_in_page_submit (FwSignInPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+
+  if (fw_sign_in_page_get_user_sign_in (self))
+    {
+      submit_user (self, environment, client_id);
+      return;
+    }
 
   soup = soup_session_new ();
   attempt = g_new0 (Attempt, 1);
@@ -367,7 +554,28 @@ fw_sign_in_page_set_can_cancel (FwSignInPage *self,
 {
   g_return_if_fail (FW_IS_SIGN_IN_PAGE (self));
 
-  gtk_widget_set_visible (self->cancel_button, can_cancel);
+  self->can_cancel = can_cancel;
+  update_sensitivity (self);
+}
+
+void
+fw_sign_in_page_set_user_sign_in (FwSignInPage *self,
+                                  gboolean      user_sign_in)
+{
+  g_return_if_fail (FW_IS_SIGN_IN_PAGE (self));
+
+  if (user_sign_in)
+    gtk_toggle_button_set_active (self->user_kind_button, TRUE);
+  else
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->client_kind_button), TRUE);
+}
+
+gboolean
+fw_sign_in_page_get_user_sign_in (FwSignInPage *self)
+{
+  g_return_val_if_fail (FW_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return gtk_toggle_button_get_active (self->user_kind_button);
 }
 
 gboolean
@@ -423,7 +631,21 @@ fw_sign_in_page_class_init (FwSignInPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /* Opens the login page in the browser; a handler that stops the
+   * emission opens it some other way. */
+  signals[OPEN_URI] =
+    g_signal_new_class_handler ("open-uri",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (fw_sign_in_page_real_open_uri),
+                                NULL, NULL, NULL,
+                                G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwSignInPage, kind_box);
+  gtk_widget_class_bind_template_child (widget_class, FwSignInPage, client_kind_button);
+  gtk_widget_class_bind_template_child (widget_class, FwSignInPage, user_kind_button);
+  gtk_widget_class_bind_template_child (widget_class, FwSignInPage, user_kind_label);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, region_row);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, region_labels);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, client_id_row);

@@ -31,10 +31,18 @@ const char *fw_sign_in_page_get_message    (FwSignInPage *self);
 void        fw_sign_in_page_set_can_cancel (FwSignInPage *self,
                                             gboolean      can_cancel);
 gboolean    fw_sign_in_page_get_busy       (FwSignInPage *self);
+/* "Sign in as yourself": the client id of a Code Authorization (PKCE)
+ * client and the browser instead of a client secret. */
+void        fw_sign_in_page_set_user_sign_in (FwSignInPage *self,
+                                              gboolean      user_sign_in);
+gboolean    fw_sign_in_page_get_user_sign_in (FwSignInPage *self);
 /* Checks the credentials with a token grant, then keeps the secret in the
- * keyring; emits "signed-in" (FwTokenSource *) when both worked.  The form's
- * Sign In button does this. */
+ * keyring; emits "signed-in" (FwTokenSource *) when both worked.  For a
+ * person's sign-in, emits "open-uri" with the login page and waits for the
+ * browser, then keeps the tokens in the keyring and emits "signed-in" with a
+ * token source for the person.  The form's Sign In button does this. */
 void        fw_sign_in_page_submit         (FwSignInPage *self);
-/* Signals: "signed-in" (FwTokenSource *), "cancelled". */
+/* Signals: "signed-in" (FwTokenSource *), "cancelled", "open-uri" (const
+ * char *uri; the default handler calls gtk_show_uri()). */
 
 G_END_DECLS
