@@ -270,6 +270,136 @@ fw_connection_stop (FwConnection *self)
     }
 }
 
+/* ---- A stored account ---- */
+
+typedef struct
+{
+  FwEnvironment *environment;
+  char          *client_id;
+  guint          max_events;
+} Account;
+
+static void
+account_free (Account *account)
+{
+  g_clear_object (&account->environment);
+  g_free (account->client_id);
+  g_free (account);
+}
+
+static void
+account_user_tokens_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(FwUserTokens) user_tokens = NULL;
+  g_autoptr(FwTokenSource) tokens = NULL;
+  g_autoptr(SoupSession) soup = NULL;
+  g_autoptr(GError) error = NULL;
+  Account *account = g_task_get_task_data (task);
+
+  user_tokens = fw_credentials_lookup_user_tokens_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (user_tokens == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("Neither a client secret nor a sign-in is kept for this client id."));
+      return;
+    }
+
+  soup = soup_session_new ();
+  tokens = fw_token_source_new_for_user (soup, account->environment, account->client_id, user_tokens);
+  g_task_return_pointer (task, connection_new (tokens, NULL, account->max_events), g_object_unref);
+}
+
+static void
+account_secret_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(FwTokenSource) tokens = NULL;
+  g_autoptr(SoupSession) soup = NULL;
+  g_autoptr(GError) error = NULL;
+  Account *account = g_task_get_task_data (task);
+  char *secret;
+
+  secret = fw_credentials_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* No secret for this client: a person may have signed in with it. */
+  if (secret == NULL)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      fw_credentials_lookup_user_tokens_async (fw_environment_get_name (account->environment),
+                                               account->client_id,
+                                               cancellable,
+                                               account_user_tokens_cb,
+                                               g_steal_pointer (&task));
+      return;
+    }
+
+  soup = soup_session_new ();
+  tokens = fw_token_source_new (soup, account->environment, account->client_id, secret);
+  fw_credentials_free_secret (secret);
+  g_task_return_pointer (task, connection_new (tokens, NULL, account->max_events), g_object_unref);
+}
+
+void
+fw_connection_new_for_account_async (const char          *environment,
+                                     const char          *client_id,
+                                     guint                max_events,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Account *account;
+
+  g_return_if_fail (environment != NULL);
+  g_return_if_fail (client_id != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_connection_new_for_account_async);
+
+  account = g_new0 (Account, 1);
+  account->environment = fw_environment_new (environment, &error);
+  account->client_id = g_strdup (client_id);
+  account->max_events = max_events;
+  g_task_set_task_data (task, account, (GDestroyNotify) account_free);
+  if (account->environment == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  fw_credentials_lookup_async (fw_environment_get_name (account->environment),
+                               client_id,
+                               cancellable,
+                               account_secret_cb,
+                               g_steal_pointer (&task));
+}
+
+FwConnection *
+fw_connection_new_for_account_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- The demo's first choice ---- */
 
 typedef struct

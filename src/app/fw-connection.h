@@ -19,6 +19,17 @@ G_DECLARE_FINAL_TYPE (FwConnection, fw_connection, FW, CONNECTION, GObject)
 /* A connection to the organization @tokens signs in to. */
 FwConnection  *fw_connection_new                (FwTokenSource  *tokens,
                                                  guint           max_events);
+/* The account kept for @environment and @client_id: the client secret in
+ * the keyring, or else a person's sign-in with that client (its tokens in
+ * the keyring); G_IO_ERROR_NOT_FOUND when neither is kept. */
+void           fw_connection_new_for_account_async  (const char          *environment,
+                                                     const char          *client_id,
+                                                     guint                max_events,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+FwConnection  *fw_connection_new_for_account_finish (GAsyncResult        *result,
+                                                     GError             **error);
 /* The demo: a simulator in this process, signed in with its demo client. */
 FwConnection  *fw_connection_new_demo           (guint           max_events,
                                                  GError        **error);

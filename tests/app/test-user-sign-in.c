@@ -279,19 +279,11 @@ text_contains (const char *text,
   return needle != NULL && strstr (text, needle) != NULL;
 }
 
+/* Signs in as the demo user all the way, as a person would. */
 static void
-test_sign_in_live (Fixture       *fixture,
-                   gconstpointer  data)
+sign_in_fully (Fixture *fixture)
 {
   g_autofree char *location = NULL;
-  g_autofree char *stored = NULL;
-  g_autofree char *topic = NULL;
-  g_autoptr(FwUserTokens) tokens = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-  const char *topics[2] = { NULL, NULL };
-  FwConnection *connection;
-  FwTokenSource *source;
   Page page = { FALSE };
 
   start_user_sign_in (fixture);
@@ -305,6 +297,33 @@ test_sign_in_live (Fixture       *fixture,
   FW_TEST_WAIT_UNTIL (fw_window_get_connection (fixture->window) != NULL, 15000);
   g_assert_false (fw_sign_in_page_get_busy (fixture->page));
   g_assert_null (fw_sign_in_page_get_message (fixture->page));
+}
+
+static void
+watch_until_live (FwConnection *connection)
+{
+  g_autofree char *topic = NULL;
+  const char *topics[2] = { NULL, NULL };
+
+  topic = g_strdup_printf ("v2.users.%s.presence", FW_SIM_USER_ANA);
+  topics[0] = topic;
+  fw_connection_set_topics (connection, topics);
+  FW_TEST_WAIT_UNTIL (fw_session_get_state (fw_connection_get_session (connection)) == FW_SESSION_STATE_LIVE,
+                      20000);
+}
+
+static void
+test_sign_in_live (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *stored = NULL;
+  g_autoptr(FwUserTokens) tokens = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  FwConnection *connection;
+  FwTokenSource *source;
+
+  sign_in_fully (fixture);
 
   connection = fw_window_get_connection (fixture->window);
   source = fw_api_get_token_source (fw_connection_get_api (connection));
@@ -315,11 +334,7 @@ test_sign_in_live (Fixture       *fixture,
   g_assert_nonnull (fw_user_tokens_get_access_token (tokens));
 
   /* The person's sign-in reaches a live feed. */
-  topic = g_strdup_printf ("v2.users.%s.presence", FW_SIM_USER_ANA);
-  topics[0] = topic;
-  fw_connection_set_topics (connection, topics);
-  FW_TEST_WAIT_UNTIL (fw_session_get_state (fw_connection_get_session (connection)) == FW_SESSION_STATE_LIVE,
-                      20000);
+  watch_until_live (connection);
 
   /* The tokens are in the real keyring... */
   stored = keyring_lookup (fixture);
@@ -338,6 +353,49 @@ test_sign_in_live (Fixture       *fixture,
       g_assert_false (text_contains (text, fw_user_tokens_get_access_token (tokens)));
       g_assert_false (text_contains (text, fw_user_tokens_get_refresh_token (tokens)));
     }
+}
+
+static void
+account_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_stored_sign_in (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) other = NULL;
+  g_autoptr(FwConnection) connection = NULL;
+  g_autoptr(FwConnection) missing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sign_in_fully (fixture);
+
+  /* The next start: no secret is kept for this client, the sign-in is. */
+  fw_connection_new_for_account_async (fw_sim_server_get_url (fixture->sim), FW_SIM_PKCE_CLIENT_ID, 100,
+                                       NULL, account_cb, &result);
+  FW_TEST_WAIT_UNTIL (result != NULL, 10000);
+  connection = fw_connection_new_for_account_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (connection);
+  g_assert_cmpint (fw_token_source_get_grant (fw_api_get_token_source (fw_connection_get_api (connection))),
+                   !=, FW_TOKEN_GRANT_CLIENT_CREDENTIALS);
+  watch_until_live (connection);
+  fw_connection_stop (connection);
+
+  /* Another client: nothing kept, and it says so. */
+  fw_connection_new_for_account_async (fw_sim_server_get_url (fixture->sim), "nobody-signed-in", 100,
+                                       NULL, account_cb, &other);
+  FW_TEST_WAIT_UNTIL (other != NULL, 10000);
+  missing = fw_connection_new_for_account_finish (other, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (missing);
 }
 
 static void
@@ -378,6 +436,7 @@ main (int   argc,
 
   g_test_add ("/app/user-sign-in/choice", Fixture, NULL, fixture_set_up, test_choice, fixture_tear_down);
   g_test_add ("/app/user-sign-in/live", Fixture, NULL, fixture_set_up, test_sign_in_live, fixture_tear_down);
+  g_test_add ("/app/user-sign-in/stored", Fixture, NULL, fixture_set_up, test_stored_sign_in, fixture_tear_down);
   g_test_add ("/app/user-sign-in/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
 
   ret = g_test_run ();
