@@ -25,6 +25,9 @@ struct _FwPreferencesWindow
   GtkAdjustment        *pong_adjustment;
 
   GSettings            *settings;
+  /* The account of a person's sign-in, whose tokens signing out removes. */
+  char                 *user_environment;
+  char                 *user_client_id;
 };
 
 G_DEFINE_FINAL_TYPE (FwPreferencesWindow, fw_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -156,6 +159,13 @@ fw_preferences_window_new (GSettings    *settings,
   self->settings = g_object_ref (settings);
 
   show_account (self, connection);
+  if (connection != NULL && !fw_connection_is_demo (connection) &&
+      fw_token_source_get_grant (fw_api_get_token_source (fw_connection_get_api (connection))) !=
+        FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
+    {
+      self->user_environment = g_strdup (fw_environment_get_name (fw_connection_get_environment (connection)));
+      self->user_client_id = g_strdup (fw_connection_get_client_id (connection));
+    }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (fw_alerts_page_new (settings,
                                                                         connection ? fw_connection_get_board (connection)
@@ -170,6 +180,40 @@ fw_preferences_window_new (GSettings    *settings,
                                 G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);
 
   return self;
+}
+
+static void
+user_tokens_cleared_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_credentials_clear_user_tokens_finish (result, &error) && error != NULL)
+    g_message ("The sign-in could not be removed from the keyring: %s", error->message);
+}
+
+/* Signing out of a person's sign-in removes the person's tokens; whoever
+ * handles "sign-out" removes the client secret. */
+static void
+fw_preferences_window_real_sign_out (FwPreferencesWindow *self)
+{
+  if (self->user_client_id == NULL)
+    return;
+
+  fw_credentials_clear_user_tokens_async (self->user_environment, self->user_client_id,
+                                          NULL, user_tokens_cleared_cb, NULL);
+}
+
+static void
+fw_preferences_window_finalize (GObject *object)
+{
+  FwPreferencesWindow *self = (FwPreferencesWindow *)object;
+
+  g_free (self->user_environment);
+  g_free (self->user_client_id);
+
+  G_OBJECT_CLASS (fw_preferences_window_parent_class)->finalize (object);
 }
 
 static void
@@ -190,6 +234,7 @@ fw_preferences_window_class_init (FwPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_preferences_window_dispose;
+  object_class->finalize = fw_preferences_window_finalize;
 
   signals[CHANGE_ACCOUNT] =
     g_signal_new ("change-account",
@@ -199,11 +244,12 @@ fw_preferences_window_class_init (FwPreferencesWindowClass *klass)
                   G_TYPE_NONE, 0);
 
   signals[SIGN_OUT] =
-    g_signal_new ("sign-out",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+    g_signal_new_class_handler ("sign-out",
+                                G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (fw_preferences_window_real_sign_out),
+                                NULL, NULL, NULL,
+                                G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwPreferencesWindow, account_row);

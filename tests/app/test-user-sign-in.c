@@ -398,6 +398,48 @@ test_stored_sign_in (Fixture       *fixture,
   g_assert_null (missing);
 }
 
+static GtkWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+keyring_has_sign_in (Fixture *fixture)
+{
+  g_autofree char *stored = keyring_lookup (fixture);
+
+  return stored != NULL;
+}
+
+static void
+test_sign_out (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWindow *preferences;
+
+  sign_in_fully (fixture);
+  g_assert_true (keyring_has_sign_in (fixture));
+
+  fw_window_present_preferences (fixture->window);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+
+  /* What the confirmation dialog's Sign Out does. */
+  g_signal_emit_by_name (preferences, "sign-out");
+  FW_TEST_WAIT_UNTIL (!keyring_has_sign_in (fixture), 10000);
+  g_assert_null (fw_window_get_connection (fixture->window));
+}
+
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
@@ -437,6 +479,7 @@ main (int   argc,
   g_test_add ("/app/user-sign-in/choice", Fixture, NULL, fixture_set_up, test_choice, fixture_tear_down);
   g_test_add ("/app/user-sign-in/live", Fixture, NULL, fixture_set_up, test_sign_in_live, fixture_tear_down);
   g_test_add ("/app/user-sign-in/stored", Fixture, NULL, fixture_set_up, test_stored_sign_in, fixture_tear_down);
+  g_test_add ("/app/user-sign-in/sign-out", Fixture, NULL, fixture_set_up, test_sign_out, fixture_tear_down);
   g_test_add ("/app/user-sign-in/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
 
   ret = g_test_run ();
