@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fw-application.h"
 #include "fw-sign-in-page.h"
 
 struct _FwSignInPage
@@ -42,6 +43,8 @@ struct _FwSignInPage
   /* Environment specs, in the order of region_labels. */
   GPtrArray     *specs;
   GCancellable  *cancellable;
+  /* "sign-in-kind": the form starts with the last kind that worked. */
+  GSettings     *settings;
   gboolean       busy;
   gboolean       can_cancel;
   /* The browser's sign-in is under way. */
@@ -198,6 +201,7 @@ store_cb (GObject      *object,
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
   set_busy (self, FALSE);
   fw_sign_in_page_set_message (self, NULL);
+  g_settings_set_string (self->settings, "sign-in-kind", "client-credentials");
   g_signal_emit (self, signals[SIGNED_IN], 0, attempt->tokens);
 }
 
@@ -271,6 +275,7 @@ user_tokens_stored_cb (GObject      *object,
 
   set_busy (self, FALSE);
   fw_sign_in_page_set_message (self, NULL);
+  g_settings_set_string (self->settings, "sign-in-kind", "user");
   g_signal_emit (self, signals[SIGNED_IN], 0, attempt->tokens);
 }
 
@@ -603,6 +608,7 @@ fw_sign_in_page_finalize (GObject *object)
   FwSignInPage *self = (FwSignInPage *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->specs, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fw_sign_in_page_parent_class)->finalize (object);
@@ -665,10 +671,16 @@ fw_sign_in_page_class_init (FwSignInPageClass *klass)
 static void
 fw_sign_in_page_init (FwSignInPage *self)
 {
+  g_autofree char *kind = NULL;
+
   self->specs = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (FW_SETTINGS_SCHEMA_ID);
+  kind = g_settings_get_string (self->settings, "sign-in-kind");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  if (g_str_equal (kind, "user"))
+    gtk_toggle_button_set_active (self->user_kind_button, TRUE);
   fill_regions (self);
   update_sensitivity (self);
 }

@@ -92,6 +92,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_reset (fixture->settings, "environment");
   g_settings_reset (fixture->settings, "client-id");
   g_settings_reset (fixture->settings, "topics");
+  g_settings_reset (fixture->settings, "sign-in-kind");
 
   fixture->window = fw_app_test_window_new (application, 1100, 720);
   fixture->page = fw_window_get_sign_in_page (fixture->window);
@@ -332,6 +333,16 @@ test_sign_in_live (Fixture       *fixture,
   tokens = fw_token_source_dup_user_tokens (source);
   g_assert_nonnull (tokens);
   g_assert_nonnull (fw_user_tokens_get_access_token (tokens));
+
+  /* The form will start with this kind of sign-in next time. */
+  {
+    g_autofree char *kind = g_settings_get_string (fixture->settings, "sign-in-kind");
+    GtkWidget *next = g_object_ref_sink (fw_sign_in_page_new ());
+
+    g_assert_cmpstr (kind, ==, "user");
+    g_assert_true (fw_sign_in_page_get_user_sign_in (FW_SIGN_IN_PAGE (next)));
+    g_object_unref (next);
+  }
 
   /* The person's sign-in reaches a live feed. */
   watch_until_live (connection);
