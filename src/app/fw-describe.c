@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-describe.h"
+#include "fw-json-read.h"
 
 #define PREFIX_ROUTING_QUEUES   "v2.routing.queues."
 #define PREFIX_ANALYTICS_QUEUES "v2.analytics.queues."
@@ -28,108 +29,6 @@ typedef struct
   const char *key;     /* lower case, no spaces, underscores or dashes */
   const char *label;
 } StatusLabel;
-
-/* ---- Reading JSON defensively ---- */
-
-static JsonObject *
-node_object (JsonNode *node)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  return node_object (json_object_get_member (object, name));
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  node = json_object_get_member (object, name);
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-  node = json_object_get_member (object, name);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static const char *
-member_nonempty_string (JsonObject *object,
-                        const char *name)
-{
-  const char *value = member_string (object, name);
-
-  return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
-static gboolean
-member_number (JsonObject *object,
-               const char *name,
-               double     *value)
-{
-  JsonNode *node;
-  GType type;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return FALSE;
-  node = json_object_get_member (object, name);
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static gboolean
-member_boolean (JsonObject *object,
-                const char *name,
-                gboolean   *value)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, name))
-    return FALSE;
-  node = json_object_get_member (object, name);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static JsonObject *
-array_object (JsonArray *array,
-              guint      index)
-{
-  return node_object (json_array_get_element (array, index));
-}
 
 /* ---- Topics ---- */
 
@@ -234,15 +133,15 @@ fw_describe_subject (const char  *topic,
    * the agent it is with. */
   if (g_str_has_prefix (topic, PREFIX_DETAIL_CONV))
     {
-      JsonObject *object = node_object (body);
+      JsonObject *object = fw_json_node_object (body);
       const char *value;
 
-      if ((value = member_nonempty_string (object, "queueId")))
+      if ((value = fw_json_get_nonempty (object, "queueId")))
         {
           *id = g_strdup (value);
           return FW_NAME_QUEUE;
         }
-      if ((value = member_nonempty_string (object, "userId")))
+      if ((value = fw_json_get_nonempty (object, "userId")))
         {
           *id = g_strdup (value);
           return FW_NAME_USER;
@@ -398,7 +297,7 @@ parse_time (const char *iso)
 static const char *
 body_system_presence (JsonObject *object)
 {
-  return member_nonempty_string (member_object (object, "presenceDefinition"), "systemPresence");
+  return fw_json_get_nonempty (fw_json_get_object (object, "presenceDefinition"), "systemPresence");
 }
 
 static char *
@@ -411,11 +310,11 @@ describe_user (JsonObject *body)
   /* v2.users.{id}.presence has presenceDefinition at the top;
    * v2.users.{id}.activity has it under "presence". */
   presence = body_system_presence (body);
-  if (presence == NULL && (object = member_object (body, "presence")))
+  if (presence == NULL && (object = fw_json_get_object (body, "presence")))
     presence = body_system_presence (object);
 
-  if ((object = member_object (body, "routingStatus")))
-    routing = member_nonempty_string (object, "status");
+  if ((object = fw_json_get_object (body, "routingStatus")))
+    routing = fw_json_get_nonempty (object, "status");
 
   if (presence != NULL && routing != NULL)
     /* Translators: an agent's presence and routing status, after the
@@ -448,11 +347,11 @@ static gboolean
 metric_value (JsonObject *metric,
               double     *value)
 {
-  JsonObject *stats = member_object (metric, "stats");
+  JsonObject *stats = fw_json_get_object (metric, "stats");
 
-  if (member_number (stats, "count", value))
+  if (fw_json_get_number (stats, "count", value))
     return TRUE;
-  if (member_number (metric, "count", value))
+  if (fw_json_get_number (metric, "count", value))
     return TRUE;
   return FALSE;
 }
@@ -465,8 +364,8 @@ metric_longest (JsonObject *metric,
                 gint64      received_us,
                 gboolean    observations_only)
 {
-  JsonArray *observations = member_array (metric, "observations");
-  JsonObject *stats = member_object (metric, "stats");
+  JsonArray *observations = fw_json_get_array (metric, "observations");
+  JsonObject *stats = fw_json_get_object (metric, "stats");
   double value;
 
   if (observations != NULL)
@@ -475,7 +374,7 @@ metric_longest (JsonObject *metric,
 
       for (guint i = 0; i < json_array_get_length (observations); i++)
         {
-          gint64 t = parse_time (member_string (array_object (observations, i), "observationDate"));
+          gint64 t = parse_time (fw_json_get_string (fw_json_array_object (observations, i), "observationDate"));
 
           if (t != 0 && (oldest == 0 || t < oldest))
             oldest = t;
@@ -487,9 +386,9 @@ metric_longest (JsonObject *metric,
   if (observations_only)
     return -1;
 
-  if (member_number (stats, "max", &value) ||
-      member_number (metric, "calculatedMetricValue", &value) ||
-      member_number (stats, "count", &value))
+  if (fw_json_get_number (stats, "max", &value) ||
+      fw_json_get_number (metric, "calculatedMetricValue", &value) ||
+      fw_json_get_number (stats, "count", &value))
     return (gint64) value;
 
   return -1;
@@ -500,7 +399,7 @@ add_metric (Figures    *figures,
             JsonObject *metric,
             gint64      received_us)
 {
-  const char *name = member_string (metric, "metric");
+  const char *name = fw_json_get_string (metric, "metric");
   double value = 0;
 
   if (name == NULL)
@@ -552,7 +451,7 @@ add_metrics (Figures   *figures,
   if (metrics == NULL)
     return;
   for (guint i = 0; i < json_array_get_length (metrics); i++)
-    add_metric (figures, array_object (metrics, i), received_us);
+    add_metric (figures, fw_json_array_object (metrics, i), received_us);
 }
 
 static const char *
@@ -590,19 +489,19 @@ describe_observation (JsonObject *body,
 
   /* Observations carry data[].metrics[]; other shapes carry the metrics
    * at the top or directly in data[]. */
-  if ((data = member_array (body, "data")))
+  if ((data = fw_json_get_array (body, "data")))
     {
       for (guint i = 0; i < json_array_get_length (data); i++)
         {
-          JsonObject *entry = array_object (data, i);
+          JsonObject *entry = fw_json_array_object (data, i);
 
-          if (member_string (entry, "metric") != NULL)
+          if (fw_json_get_string (entry, "metric") != NULL)
             add_metric (&figures, entry, received_us);
           else
-            add_metrics (&figures, member_array (entry, "metrics"), received_us);
+            add_metrics (&figures, fw_json_get_array (entry, "metrics"), received_us);
         }
     }
-  add_metrics (&figures, member_array (body, "metrics"), received_us);
+  add_metrics (&figures, fw_json_get_array (body, "metrics"), received_us);
 
   if (figures.has_waiting)
     g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d waiting", "%d waiting",
@@ -643,7 +542,7 @@ describe_observation (JsonObject *body,
   /* Translators: the separator between figures, as in "2 waiting, 3 interacting". */
   list = g_strjoinv (_(", "), (char **) parts->pdata);
 
-  media = member_nonempty_string (member_object (body, "group"), "mediaType");
+  media = fw_json_get_nonempty (fw_json_get_object (body, "group"), "mediaType");
   if (media != NULL)
     /* Translators: figures of one media type, e.g. "Voice: 2 waiting, 3 interacting". */
     return g_strdup_printf (_("%s: %s"), media_label (media), list);
@@ -662,14 +561,14 @@ describe_member (JsonObject *body,
   const char *who;
   gboolean joined;
 
-  user_id = member_nonempty_string (member_object (body, "user"), "id");
+  user_id = fw_json_get_nonempty (fw_json_get_object (body, "user"), "id");
   if (user_id == NULL)
-    user_id = member_nonempty_string (body, "id");
+    user_id = fw_json_get_nonempty (body, "id");
   if (user_id == NULL)
     return NULL;
 
   who = lookup_name (names, user_data, FW_NAME_USER, user_id);
-  if (!member_boolean (body, "joined", &joined))
+  if (!fw_json_get_boolean (body, "joined", &joined))
     /* Translators: an agent's membership of a queue changed. */
     return g_strdup_printf (_("%s’s membership changed"), who);
   if (joined)
@@ -704,7 +603,7 @@ participant_media (JsonObject *participant)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      JsonArray *array = member_array (participant, kinds[i].member);
+      JsonArray *array = fw_json_get_array (participant, kinds[i].member);
 
       if (array != NULL && json_array_get_length (array) > 0)
         return kinds[i].media;
@@ -716,7 +615,7 @@ static gboolean
 purpose_is (JsonObject *participant,
             const char *purpose)
 {
-  const char *value = member_string (participant, "purpose");
+  const char *value = fw_json_get_string (participant, "purpose");
 
   return value != NULL && g_ascii_strcasecmp (value, purpose) == 0;
 }
@@ -724,7 +623,7 @@ purpose_is (JsonObject *participant,
 static gboolean
 participant_ended (JsonObject *participant)
 {
-  return member_nonempty_string (participant, "endTime") != NULL;
+  return fw_json_get_nonempty (participant, "endTime") != NULL;
 }
 
 static char *
@@ -734,8 +633,8 @@ customer_phrase (JsonObject *customer,
   g_autofree char *address = NULL;
   const char *who;
 
-  who = member_nonempty_string (customer, "name");
-  if (who == NULL && (who = member_nonempty_string (customer, "address")))
+  who = fw_json_get_nonempty (customer, "name");
+  if (who == NULL && (who = fw_json_get_nonempty (customer, "address")))
     {
       if (g_str_has_prefix (who, "tel:") || g_str_has_prefix (who, "sip:"))
         who += 4;
@@ -768,7 +667,7 @@ describe_conversation (JsonObject *body,
                        gpointer    user_data)
 {
   g_autofree char *what = NULL;
-  JsonArray *participants = member_array (body, "participants");
+  JsonArray *participants = fw_json_get_array (body, "participants");
   JsonObject *customer = NULL;
   JsonObject *acd = NULL;
   JsonObject *agent = NULL;
@@ -780,7 +679,7 @@ describe_conversation (JsonObject *body,
 
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *participant = array_object (participants, i);
+      JsonObject *participant = fw_json_array_object (participants, i);
 
       if (participant == NULL)
         continue;
@@ -794,7 +693,7 @@ describe_conversation (JsonObject *body,
         agent = participant;
     }
 
-  what = customer_phrase (customer, participant_media (customer ? customer : array_object (participants, 0)));
+  what = customer_phrase (customer, participant_media (customer ? customer : fw_json_array_object (participants, 0)));
 
   if (all_ended || (customer != NULL && participant_ended (customer)))
     /* Translators: %s is e.g. "Call from Carlos Mendes". */
@@ -802,14 +701,14 @@ describe_conversation (JsonObject *body,
 
   if (agent != NULL && !participant_ended (agent))
     {
-      const char *agent_name = member_nonempty_string (agent, "name");
+      const char *agent_name = fw_json_get_nonempty (agent, "name");
 
       if (agent_name == NULL)
-        agent_name = lookup_name (names, user_data, FW_NAME_USER, member_nonempty_string (agent, "userId"));
+        agent_name = lookup_name (names, user_data, FW_NAME_USER, fw_json_get_nonempty (agent, "userId"));
       if (agent_name == NULL)
         agent_name = _("an agent");
 
-      if (member_nonempty_string (agent, "connectedTime") != NULL)
+      if (fw_json_get_nonempty (agent, "connectedTime") != NULL)
         /* Translators: "Call from Carlos Mendes answered by Ana Silva". */
         return g_strdup_printf (_("%s answered by %s"), what, agent_name);
       /* Translators: "Call from Carlos Mendes offered to Ana Silva". */
@@ -840,7 +739,7 @@ describe_detail (const char *event,
     { "outbound.initiated", N_("outbound interaction started") },
     { "wrapup", N_("wrapped up") },
   };
-  const char *media = member_nonempty_string (body, "mediaType");
+  const char *media = fw_json_get_nonempty (body, "mediaType");
   const char *text = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (events); i++)
@@ -867,7 +766,7 @@ static char *
 describe_system (const char *topic,
                  JsonObject *body)
 {
-  const char *message = member_nonempty_string (body, "message");
+  const char *message = fw_json_get_nonempty (body, "message");
 
   if (g_str_equal (topic, "v2.system.socket_closing"))
     return g_strdup (_("Genesys Cloud will close this connection soon; moving to a new one"));
@@ -894,7 +793,7 @@ fw_describe_event (const char *topic,
 
   g_return_val_if_fail (topic != NULL, NULL);
 
-  object = node_object (body);
+  object = fw_json_node_object (body);
 
   if (g_str_has_prefix (topic, PREFIX_ROUTING_QUEUES))
     {
@@ -915,7 +814,7 @@ fw_describe_event (const char *topic,
 
   if (text == NULL)
     {
-      const char *message = member_nonempty_string (object, "message");
+      const char *message = fw_json_get_nonempty (object, "message");
 
       if (message != NULL)
         text = g_strdup (message);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-directory.h"
+#include "fw-json-read.h"
 
 /* Ids per request when resolving names (the API's page size limit). */
 #define BATCH_SIZE 100
@@ -146,87 +147,32 @@ static JsonArray *
 answer_entities (JsonNode  *answer,
                  GError   **error)
 {
-  JsonObject *object;
-  JsonNode *entities;
+  JsonArray *entities = fw_json_get_array (fw_json_node_object (answer), "entities");
 
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
-    goto invalid;
-  object = json_node_get_object (answer);
-  if (!json_object_has_member (object, "entities"))
-    goto invalid;
-  entities = json_object_get_member (object, "entities");
-  if (!JSON_NODE_HOLDS_ARRAY (entities))
-    goto invalid;
-  return json_node_get_array (entities);
-
-invalid:
-  g_set_error_literal (error, FW_API_ERROR, FW_API_ERROR_INVALID_RESPONSE,
-                       _("Genesys Cloud answered with a list in an unexpected form"));
-  return NULL;
-}
-
-static const char *
-object_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonObject *
-element_object (JsonArray *array,
-                guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (entities == NULL)
+    g_set_error_literal (error, FW_API_ERROR, FW_API_ERROR_INVALID_RESPONSE,
+                         _("Genesys Cloud answered with a list in an unexpected form"));
+  return entities;
 }
 
 static guint
 answer_page_count (JsonNode *answer)
 {
-  JsonObject *object = json_node_get_object (answer);
-  JsonNode *node;
+  double count;
 
-  if (!json_object_has_member (object, "pageCount"))
+  if (!fw_json_get_number (fw_json_node_object (answer), "pageCount", &count))
     return 1;
-  node = json_object_get_member (object, "pageCount");
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 1;
-  return (guint) CLAMP (json_node_get_int (node), 0, G_MAXUINT);
+  return (guint) CLAMP (count, 0, G_MAXUINT);
 }
 
 static char *
 queue_detail (JsonObject *queue)
 {
-  JsonNode *node;
-  gint64 members;
+  double members;
 
-  if (!json_object_has_member (queue, "memberCount"))
-    return g_strdup (object_string (queue, "description"));
-  node = json_object_get_member (queue, "memberCount");
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return NULL;
-  members = json_node_get_int (node);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d member", "%d members", members),
+  if (!fw_json_get_number (queue, "memberCount", &members))
+    return g_strdup (fw_json_get_string (queue, "description"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d member", "%d members", (gulong) members),
                           (int) members);
 }
 
@@ -236,9 +182,9 @@ user_detail (JsonObject *user)
   const char *presence;
   const char *routing;
 
-  presence = object_string (object_object (object_object (user, "presence"), "presenceDefinition"),
+  presence = fw_json_get_string (fw_json_get_object (fw_json_get_object (user, "presence"), "presenceDefinition"),
                             "systemPresence");
-  routing = object_string (object_object (user, "routingStatus"), "status");
+  routing = fw_json_get_string (fw_json_get_object (user, "routingStatus"), "status");
 
   if (presence != NULL && routing != NULL)
     /* Translators: an agent's presence and routing status, e.g. "On Queue · Interacting". */
@@ -248,7 +194,7 @@ user_detail (JsonObject *user)
     return g_strdup (fw_describe_presence (presence));
   if (routing != NULL)
     return g_strdup (fw_describe_routing_status (routing));
-  return g_strdup (object_string (user, "email"));
+  return g_strdup (fw_json_get_string (user, "email"));
 }
 
 /* ---- The name cache ---- */
@@ -342,9 +288,9 @@ remember_entities (FwDirectory *self,
 
   for (guint i = 0; i < json_array_get_length (entities); i++)
     {
-      JsonObject *entity = element_object (entities, i);
+      JsonObject *entity = fw_json_array_object (entities, i);
 
-      changed |= remember (self, kind, object_string (entity, "id"), object_string (entity, "name"));
+      changed |= remember (self, kind, fw_json_get_string (entity, "id"), fw_json_get_string (entity, "name"));
     }
   return changed;
 }
@@ -412,7 +358,7 @@ resolve_one_cb (GObject      *object,
   if (self == NULL)
     return;
 
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+  if ((entity = fw_json_node_object (answer)) == NULL)
     {
       gboolean missing = g_error_matches (error, FW_API_ERROR, FW_API_ERROR_NOT_FOUND);
 
@@ -420,8 +366,7 @@ resolve_one_cb (GObject      *object,
       return;
     }
 
-  entity = json_node_get_object (answer);
-  if (remember (self, batch->kind, id, object_string (entity, "name")))
+  if (remember (self, batch->kind, id, fw_json_get_string (entity, "name")))
     g_signal_emit (self, signals[NAMES_CHANGED], 0);
   else
     mark_failed (self, batch->kind, id, RETRY_AFTER_MISSING_US);
@@ -569,20 +514,20 @@ listing_page_cb (GObject      *object,
   n = json_array_get_length (entities);
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *entity = element_object (entities, i);
+      JsonObject *entity = fw_json_array_object (entities, i);
       g_autoptr(FwDirectoryEntry) entry = NULL;
       g_autofree char *detail = NULL;
-      const char *id = object_string (entity, "id");
+      const char *id = fw_json_get_string (entity, "id");
 
       if (id == NULL)
         continue;
 
       if (listing->kind == FW_NAME_NONE)
-        entry = entry_new (id, object_string (entity, "description"), NULL);
+        entry = entry_new (id, fw_json_get_string (entity, "description"), NULL);
       else
         {
           detail = listing->kind == FW_NAME_QUEUE ? queue_detail (entity) : user_detail (entity);
-          entry = entry_new (id, object_string (entity, "name"), detail);
+          entry = entry_new (id, fw_json_get_string (entity, "name"), detail);
         }
 
       if (entry->name == NULL && listing->kind != FW_NAME_NONE)
