@@ -28,6 +28,7 @@ struct _FwSignInPage
   GtkWidget     *kind_box;
   GtkWidget     *client_kind_button;
   GtkToggleButton *user_kind_button;
+  GtkWidget     *client_kind_label;
   GtkWidget     *user_kind_label;
   AdwComboRow   *region_row;
   GtkStringList *region_labels;
@@ -114,6 +115,7 @@ update_sensitivity (FwSignInPage *self)
     label = user ? _("Sign In With _Browser") : _("Sign _In");
 
   gtk_widget_set_visible (GTK_WIDGET (self->secret_row), !user);
+  gtk_widget_set_visible (self->client_kind_label, !user);
   gtk_widget_set_visible (self->user_kind_label, user);
   gtk_widget_set_sensitive (self->kind_box, !self->busy);
   gtk_widget_set_sensitive (self->form, !self->busy);
@@ -651,6 +653,7 @@ fw_sign_in_page_class_init (FwSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, kind_box);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, client_kind_button);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, user_kind_button);
+  gtk_widget_class_bind_template_child (widget_class, FwSignInPage, client_kind_label);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, user_kind_label);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, region_row);
   gtk_widget_class_bind_template_child (widget_class, FwSignInPage, region_labels);

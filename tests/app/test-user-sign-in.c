@@ -263,6 +263,7 @@ test_choice (Fixture       *fixture,
   fw_sign_in_page_set_user_sign_in (fixture->page, TRUE);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (fw_app_test_find_by_id (root, "user_kind_button"))));
   g_assert_true (gtk_widget_get_visible (fw_app_test_find_by_id (root, "user_kind_label")));
+  g_assert_false (gtk_widget_get_visible (fw_app_test_find_by_id (root, "client_kind_label")));
   g_assert_false (gtk_widget_get_visible (fw_app_test_find_by_id (root, "secret_row")));
   path = fw_app_test_screenshot (GTK_WIDGET (fixture->window), "sign-in-as-yourself");
   g_test_message ("screenshot: %s", path);
@@ -461,6 +462,7 @@ test_cancel (Fixture       *fixture,
   Page page = { FALSE };
 
   start_user_sign_in (fixture);
+  fw_app_test_screenshot (GTK_WIDGET (fixture->window), "sign-in-waiting-for-browser");
 
   g_signal_emit_by_name (cancel, "clicked");
   g_assert_false (fw_sign_in_page_get_busy (fixture->page));
