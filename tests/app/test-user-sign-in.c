@@ -173,7 +173,8 @@ browse (Fixture    *fixture,
  * hidden fields as they are (the simulator's values need no unescaping
  * beyond &amp;, which this form does not carry), the login and password. */
 static char *
-fill_in_login_form (const char *html)
+fill_in_login_form (const char *html,
+                    const char *action)
 {
   g_autoptr(GRegex) hidden = NULL;
   g_autoptr(GMatchInfo) match = NULL;
@@ -192,14 +193,16 @@ fill_in_login_form (const char *html)
 
   g_hash_table_insert (fields, g_strdup ("username"), g_strdup (FW_SIM_DEMO_USER_LOGIN));
   g_hash_table_insert (fields, g_strdup ("password"), g_strdup (FW_SIM_DEMO_USER_PASSWORD));
-  g_hash_table_insert (fields, g_strdup ("action"), g_strdup ("sign-in"));
+  g_hash_table_insert (fields, g_strdup ("action"), g_strdup (action));
   return soup_form_encode_hash (fields);
 }
 
-/* Signs in as the demo user on the login page and returns where the login
- * server sends the browser back to (the app's loopback listener). */
+/* Fills in the login page as the demo user, presses the button named
+ * @action ("sign-in" or "cancel") and returns where the login server sends
+ * the browser back to (the app's loopback listener). */
 static char *
-sign_in_on_login_page (Fixture *fixture)
+sign_in_on_login_page (Fixture    *fixture,
+                       const char *action)
 {
   g_autofree char *form = NULL;
   g_autofree char *post_uri = NULL;
@@ -210,7 +213,7 @@ sign_in_on_login_page (Fixture *fixture)
   g_assert_no_error (page.error);
   g_assert_cmpuint (page.status, ==, 200);
 
-  form = fill_in_login_form (page.body);
+  form = fill_in_login_form (page.body, action);
   post_uri = g_strconcat (fw_sim_server_get_url (fixture->sim), "/oauth/authorize", NULL);
   browse (fixture, post_uri, form, &page);
   g_assert_no_error (page.error);
@@ -290,7 +293,7 @@ sign_in_fully (Fixture *fixture)
 
   start_user_sign_in (fixture);
 
-  location = sign_in_on_login_page (fixture);
+  location = sign_in_on_login_page (fixture, "sign-in");
   browse (fixture, location, NULL, &page);
   g_assert_no_error (page.error);
   g_assert_cmpuint (page.status, ==, 200);
@@ -453,6 +456,30 @@ test_sign_out (Fixture       *fixture,
 }
 
 static void
+test_denied (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *location = NULL;
+  g_autofree char *stored = NULL;
+  Page page = { FALSE };
+
+  start_user_sign_in (fixture);
+
+  /* The person presses Cancel on the login page. */
+  location = sign_in_on_login_page (fixture, "cancel");
+  browse (fixture, location, NULL, &page);
+  page_clear (&page);
+
+  FW_TEST_WAIT_UNTIL (!fw_sign_in_page_get_busy (fixture->page), 10000);
+  g_assert_cmpstr (fw_sign_in_page_get_message (fixture->page), ==,
+                   "The sign-in was cancelled or refused in the browser.");
+  g_assert_cmpstr (fw_window_get_page (fixture->window), ==, "sign-in");
+  g_assert_null (fw_window_get_connection (fixture->window));
+  stored = keyring_lookup (fixture);
+  g_assert_null (stored);
+}
+
+static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
@@ -470,7 +497,7 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpstr (fw_window_get_page (fixture->window), ==, "sign-in");
 
   /* The person finishes in the browser anyway: nobody listens any more. */
-  location = sign_in_on_login_page (fixture);
+  location = sign_in_on_login_page (fixture, "sign-in");
   browse (fixture, location, NULL, &page);
   g_assert_nonnull (page.error);
   page_clear (&page);
@@ -493,6 +520,7 @@ main (int   argc,
   g_test_add ("/app/user-sign-in/live", Fixture, NULL, fixture_set_up, test_sign_in_live, fixture_tear_down);
   g_test_add ("/app/user-sign-in/stored", Fixture, NULL, fixture_set_up, test_stored_sign_in, fixture_tear_down);
   g_test_add ("/app/user-sign-in/sign-out", Fixture, NULL, fixture_set_up, test_sign_out, fixture_tear_down);
+  g_test_add ("/app/user-sign-in/denied", Fixture, NULL, fixture_set_up, test_denied, fixture_tear_down);
   g_test_add ("/app/user-sign-in/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
 
   ret = g_test_run ();
