@@ -107,6 +107,21 @@ fw_app_test_find_by_text (GtkWidget  *root,
   return NULL;
 }
 
+GtkWindow *
+fw_app_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
 static GskRenderNode *
 snapshot_node (GdkPaintable *paintable,
                int           width,

@@ -33,6 +33,8 @@ GtkWidget      *fw_app_test_find_by_id        (GtkWidget     *root,
 GtkWidget      *fw_app_test_find_by_text      (GtkWidget     *root,
                                                GType          type,
                                                const char    *text);
+/* The first toplevel window of @type, or NULL. */
+GtkWindow      *fw_app_test_find_toplevel     (GType          type);
 /* Renders @widget as it is on screen into <builddir>/screenshots/@name.png
  * and returns the path. */
 char           *fw_app_test_screenshot        (GtkWidget     *widget,

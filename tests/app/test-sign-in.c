@@ -332,21 +332,6 @@ test_rejected_later (Fixture       *fixture,
   }
 }
 
-static GtkWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_PREFERENCES_WINDOW (window))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
-}
-
 static void
 test_sign_out (Fixture       *fixture,
                gconstpointer  data)
@@ -361,7 +346,7 @@ test_sign_out (Fixture       *fixture,
   g_free (stored);
 
   fw_window_present_preferences (fixture->window);
-  preferences = find_preferences ();
+  preferences = fw_app_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   fw_app_test_screenshot (GTK_WIDGET (preferences), "preferences");
 

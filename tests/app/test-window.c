@@ -624,21 +624,6 @@ test_reconnect_now (Fixture       *fixture,
   FW_TEST_WAIT_UNTIL (pill_says (fixture->window, "Live"), 15000);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
-}
-
 static void
 test_about_and_shortcuts (Fixture       *fixture,
                           gconstpointer  data)
@@ -647,14 +632,14 @@ test_about_and_shortcuts (Fixture       *fixture,
   GtkWindow *shortcuts;
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = fw_app_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   fw_app_test_screenshot (GTK_WIDGET (about), "about");
   gtk_window_destroy (about);
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = fw_app_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   fw_app_test_screenshot (GTK_WIDGET (shortcuts), "shortcuts");
   gtk_window_destroy (shortcuts);
