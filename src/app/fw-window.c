@@ -807,48 +807,32 @@ lookup_free (Lookup *lookup)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
 
 static void
-lookup_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+account_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(Lookup) lookup = user_data;
-  g_autoptr(FwEnvironment) environment = NULL;
-  g_autoptr(FwTokenSource) tokens = NULL;
   g_autoptr(FwConnection) connection = NULL;
-  g_autoptr(SoupSession) soup = NULL;
   g_autoptr(GError) error = NULL;
   FwWindow *self = lookup->self;
-  char *secret;
 
-  secret = fw_credentials_lookup_finish (result, &error);
+  /* The client's secret if one is kept, else a person's sign-in. */
+  connection = fw_connection_new_for_account_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (secret == NULL)
+  if (connection == NULL)
     {
       g_autofree char *message = NULL;
 
-      if (error != NULL)
-        message = g_strdup_printf (_("The keyring could not be read: %s"), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        message = g_strdup (_("No client secret or sign-in is kept for this client id. Sign in again."));
       else
-        message = g_strdup (_("No client secret is kept for this client id. Enter it to sign in."));
+        message = g_strdup_printf (_("The keyring could not be read: %s"), error->message);
       fw_window_show_sign_in (self, lookup->environment, lookup->client_id, message);
       return;
     }
 
-  environment = fw_environment_new (lookup->environment, &error);
-  if (environment == NULL)
-    {
-      fw_credentials_free_secret (secret);
-      fw_window_show_sign_in (self, NULL, lookup->client_id, error->message);
-      return;
-    }
-
-  soup = soup_session_new ();
-  tokens = fw_token_source_new (soup, environment, lookup->client_id, secret);
-  fw_credentials_free_secret (secret);
-
-  connection = fw_connection_new (tokens, g_settings_get_uint (self->settings, "max-events"));
   fw_window_set_connection (self, connection);
 }
 
@@ -881,7 +865,9 @@ fw_window_open_account (FwWindow   *self,
   lookup->client_id = g_strdup (client_id);
 
   self->cancellable = g_cancellable_new ();
-  fw_credentials_lookup_async (lookup->environment, lookup->client_id, self->cancellable, lookup_cb, lookup);
+  fw_connection_new_for_account_async (lookup->environment, lookup->client_id,
+                                       g_settings_get_uint (self->settings, "max-events"),
+                                       self->cancellable, account_opened_cb, lookup);
 }
 
 /* ---- Sign out ---- */
