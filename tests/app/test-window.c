@@ -191,6 +191,15 @@ test_pause (Fixture       *fixture,
   FW_TEST_WAIT_UNTIL (fw_window_get_n_new (fixture->window) >= 5, 15000);
   g_assert_cmpuint (n_events (fixture->window), ==, n_paused);
   {
+    GtkWidget *badge = fw_app_test_find_by_id (GTK_WIDGET (fixture->window), "badge_label");
+    guint64 shown;
+
+    /* The badge counts them (up to "999+"). */
+    FW_TEST_WAIT_UNTIL (g_ascii_string_to_unsigned (gtk_label_get_label (GTK_LABEL (badge)), 10, 0, G_MAXUINT64,
+                                                    &shown, NULL) && shown >= 5, 5000);
+    g_assert_true (gtk_widget_get_visible (badge));
+  }
+  {
     g_autoptr(GObject) still = g_list_model_get_item (fw_window_get_events (fixture->window), 0);
 
     g_assert_true (still == newest);
@@ -469,6 +478,39 @@ test_switch_while_paused (Fixture       *fixture,
   g_assert_true (pill_says (fixture->window, "Live"));
 }
 
+static void
+test_preferences_apply (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  FwSession *session = fw_connection_get_session (fixture->connection);
+  GtkWindow *preferences;
+  GtkWidget *heartbeat;
+  GtkWidget *pong;
+  guint value = 0;
+
+  fw_window_present_preferences (fixture->window);
+  preferences = fw_app_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  heartbeat = fw_app_test_find_by_id (GTK_WIDGET (preferences), "heartbeat_spin");
+  pong = fw_app_test_find_by_id (GTK_WIDGET (preferences), "pong_spin");
+
+  /* Seconds in the window, milliseconds in the engine, at once. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (heartbeat), 45);
+  g_object_get (session, "heartbeat-timeout", &value, NULL);
+  g_assert_cmpuint (value, ==, 45000);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (pong), 4);
+  g_object_get (session, "pong-timeout", &value, NULL);
+  g_assert_cmpuint (value, ==, 4000);
+
+  gtk_window_destroy (preferences);
+  {
+    g_autoptr(GSettings) settings = g_settings_new (FW_SETTINGS_SCHEMA_ID);
+
+    g_settings_reset (settings, "heartbeat-timeout");
+    g_settings_reset (settings, "pong-timeout");
+  }
+}
+
 static GtkAdjustment *
 list_adjustment (FwWindow *window)
 {
@@ -675,6 +717,8 @@ main (int   argc,
   g_test_add ("/app/window/follow", Fixture, NULL, fixture_set_up, test_follow, fixture_tear_down);
   g_test_add ("/app/window/no-network", Fixture, NULL, fixture_set_up, test_no_network, fixture_tear_down);
   g_test_add ("/app/window/switch-while-paused", Fixture, NULL, fixture_set_up, test_switch_while_paused,
+              fixture_tear_down);
+  g_test_add ("/app/window/preferences-apply", Fixture, NULL, fixture_set_up, test_preferences_apply,
               fixture_tear_down);
   g_test_add ("/app/window/bounded", Fixture, NULL, fixture_set_up, test_bounded, fixture_tear_down);
   g_test_add ("/app/window/reconnect-now", Fixture, NULL, fixture_set_up, test_reconnect_now, fixture_tear_down);
