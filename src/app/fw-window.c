@@ -975,7 +975,9 @@ fw_window_export_async (FwWindow            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fw_window_export_async);
 
-  events = fw_window_get_events (self);
+  /* The list as shown, filtered here rather than read from the filter
+   * model: a search may still be on its way through the list there. */
+  events = self->pausable ? G_LIST_MODEL (self->pausable) : NULL;
   n = events ? g_list_model_get_n_items (events) : 0;
   lines = g_string_new (NULL);
 
@@ -987,7 +989,7 @@ fw_window_export_async (FwWindow            *self,
       gsize length;
       gsize start;
 
-      if (!FW_IS_NOTIFICATION (item))
+      if (!FW_IS_NOTIFICATION (item) || !gtk_filter_match (GTK_FILTER (self->filter), item))
         continue;
 
       raw = fw_notification_get_raw (FW_NOTIFICATION (item), &length);
