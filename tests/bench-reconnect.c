@@ -5,10 +5,12 @@
  * For each fault the simulator can inject, a fresh FwSession (default
  * backoff: "backoff-initial" 1000 ms, so a first failure waits 0.5–1 s)
  * watches one topic; the fault strikes, and from then on a probe event is
- * published every PROBE_INTERVAL_MS until one arrives.  Printed per fault:
- * when the session noticed (left the live state), when the feed was back
- * (first probe received; median and worst of --runs), and whether a gap was
- * reported.  Only the watchdog timeouts are shortened (--heartbeat-timeout,
+ * published every PROBE_INTERVAL_MS.  The feed is back when a probe published
+ * after the session last became live has arrived and the session has stayed
+ * live for SETTLE_MS (a fault may take effect only after the probe that
+ * followed it got through).  Printed per fault: when the session noticed
+ * (left the live state), when the feed was back (that probe's arrival;
+ * median and worst of --runs), and whether a gap was reported.  Only the watchdog timeouts are shortened (--heartbeat-timeout,
  * --pong-timeout), and they are printed with the table.
  *
  *   bench-reconnect [--runs=N] [--heartbeat-timeout=MS] [--pong-timeout=MS] [--markdown]
@@ -27,6 +29,7 @@
 #define SIM_HEARTBEAT_MS   1000
 #define CLOSING_GRACE_MS   2000
 #define GIVE_UP_MS         120000
+#define SETTLE_MS          1000
 
 typedef enum
 {
@@ -64,6 +67,7 @@ typedef struct
   guint        n_gaps;
   gboolean     silent;
   gint64       left_live_us;
+  gint64       live_since_us;   /* the last time the session became live */
 } Run;
 
 static guint opt_runs = 3;
@@ -95,8 +99,28 @@ state_cb (FwSession  *session,
           GParamSpec *pspec,
           Run        *run)
 {
-  if (fw_session_get_state (session) != FW_SESSION_STATE_LIVE && run->left_live_us == 0)
+  gboolean live = fw_session_get_state (session) == FW_SESSION_STATE_LIVE;
+
+  if (!live && run->left_live_us == 0)
     run->left_live_us = g_get_monotonic_time ();
+  if (live)
+    run->live_since_us = g_get_monotonic_time ();
+  else
+    run->live_since_us = 0;
+}
+
+typedef struct
+{
+  char   *id;
+  gint64  published_us;
+  gint64  arrived_us;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_free (probe->id);
+  g_free (probe);
 }
 
 static void
@@ -175,7 +199,7 @@ measure (FaultKind  kind,
          gboolean  *gap)
 {
   g_autoptr(FwApi) api = NULL;
-  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_free);
   const char * const topics[] = { TOPIC, NULL };
   Run run = { NULL, };
   gint64 fault_us, next_probe_us = 0, back_us = 0;
@@ -203,26 +227,40 @@ measure (FaultKind  kind,
 
   g_signal_connect (run.session, "notify::state", G_CALLBACK (state_cb), &run);
   fault_us = g_get_monotonic_time ();
+  run.live_since_us = fault_us;
   inject (&run, kind);
 
-  while (back_us == 0)
+  for (;;)
     {
       gint64 now = g_get_monotonic_time ();
+      gint64 arrived_us = 0;
 
       for (guint i = 0; i < probes->len; i++)
         {
-          if (g_hash_table_contains (run.received, g_ptr_array_index (probes, i)))
-            back_us = now;
+          Probe *probe = g_ptr_array_index (probes, i);
+
+          if (probe->arrived_us == 0 && g_hash_table_contains (run.received, probe->id))
+            probe->arrived_us = now;
+          if (probe->arrived_us != 0 && run.live_since_us != 0 &&
+              probe->published_us >= run.live_since_us && arrived_us == 0)
+            arrived_us = probe->arrived_us;
         }
-      if (back_us != 0)
-        break;
+      if (arrived_us != 0 && now - MAX (run.live_since_us, fault_us) >= SETTLE_MS * 1000)
+        {
+          back_us = arrived_us;
+          break;
+        }
 
       if (now - fault_us > (gint64) GIVE_UP_MS * 1000)
         g_error ("%s: the feed was not back after %d s", fault_names[kind], GIVE_UP_MS / 1000);
 
       if (now >= next_probe_us)
         {
-          g_ptr_array_add (probes, publish_probe (&run));
+          Probe *probe = g_new0 (Probe, 1);
+
+          probe->published_us = now;
+          probe->id = publish_probe (&run);
+          g_ptr_array_add (probes, probe);
           next_probe_us = now + PROBE_INTERVAL_MS * 1000;
         }
       fw_test_iterate ();
@@ -230,7 +268,7 @@ measure (FaultKind  kind,
 
   /* A handover's gap, if any, would come once the old socket closes. */
   if (kind == FAULT_SOCKET_CLOSING)
-    fw_test_run_for (CLOSING_GRACE_MS + 500);
+    fw_test_run_for (CLOSING_GRACE_MS);
 
   *detected_ms = run.left_live_us != 0 ? (run.left_live_us - fault_us) / 1000 : -1;
   *gap = run.n_gaps > 0;
