@@ -172,7 +172,8 @@ run_sanitize () {
 # proven by the ordinary and the sanitizer runs too.  The slow binaries run
 # one GTest path at a time, so that such a retry is short, two at a time.
 valgrind_tests="test-notification test-correlation-set test-event-store test-token-source
-test-api test-session test-cli fuzz-corpus-notification fuzz-corpus-rest fuzz-corpus-environment"
+test-api test-session test-board test-alert-rules test-cli
+fuzz-corpus-notification fuzz-corpus-rest fuzz-corpus-environment"
 valgrind_per_path="test-token-source test-api test-session test-cli"
 
 # Paths left out under valgrind, each for a reason of time, not of memory:
