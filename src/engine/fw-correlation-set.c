@@ -63,19 +63,21 @@ read_hex (const char *s,
           guint       n,
           guint64    *value)
 {
-  gboolean ok = TRUE;
   guint64 v = *value;
 
   for (guint i = 0; i < n; i++)
     {
       guint d = hex_values[(guchar) s[i]];
 
-      ok &= d != 0;
-      v = (v << 4) | ((d - 1) & 0xf);
+      /* Stop at the first non-digit: the NUL of a short id is one, and
+       * nothing past it may be read. */
+      if (d == 0)
+        return FALSE;
+      v = (v << 4) | (d - 1);
     }
 
   *value = v;
-  return ok;
+  return TRUE;
 }
 
 /* Reads the canonical 8-4-4-4-12 form, either case. */
