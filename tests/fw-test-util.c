@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fw-test-util.h"
 
 static gboolean
@@ -69,4 +71,66 @@ fw_test_api_new (FwSimServer *sim,
   tokens = fw_token_source_new (soup, env, FW_SIM_DEFAULT_CLIENT_ID,
                                 secret ? secret : FW_SIM_DEFAULT_CLIENT_SECRET);
   return fw_api_new (soup, tokens);
+}
+
+typedef struct
+{
+  guint  token_status;
+  char  *token_body;
+  guint  status;
+  char  *body;
+} CannedAnswers;
+
+static void
+canned_answers_free (gpointer data)
+{
+  CannedAnswers *answers = data;
+
+  g_free (answers->token_body);
+  g_free (answers->body);
+  g_free (answers);
+}
+
+static void
+canned_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  CannedAnswers *answers = user_data;
+  gboolean token = g_str_equal (path, "/oauth/token");
+  const char *body = token ? answers->token_body : answers->body;
+
+  soup_server_message_set_status (msg, token ? answers->token_status : answers->status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    body, strlen (body));
+}
+
+SoupServer *
+fw_test_canned_server_new (guint        token_status,
+                           const char  *token_body,
+                           guint        status,
+                           const char  *body,
+                           char       **url_out)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  CannedAnswers *answers = g_new0 (CannedAnswers, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  answers->token_status = token_status;
+  answers->token_body = g_strdup (token_body);
+  answers->status = status;
+  answers->body = g_strdup (body);
+  soup_server_add_handler (server, NULL, canned_handler, answers, canned_answers_free);
+
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  *url_out = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
 }

@@ -58,4 +58,14 @@ FwEnvironment *fw_test_environment_new  (FwSimServer  *sim);
 FwApi         *fw_test_api_new          (FwSimServer  *sim,
                                          const char   *secret);
 
+/* A SoupServer on a free loopback port for answers the simulator never
+ * gives: POST /oauth/token answers @token_status with @token_body, every
+ * other request @status with @body (both as application/json).  Its base
+ * URL goes to @url_out.  Call soup_server_disconnect() before the last unref. */
+SoupServer    *fw_test_canned_server_new (guint         token_status,
+                                          const char   *token_body,
+                                          guint         status,
+                                          const char   *body,
+                                          char        **url_out);
+
 G_END_DECLS

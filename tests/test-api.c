@@ -655,13 +655,21 @@ stall_server_free (StallServer *stall)
   g_free (stall);
 }
 
+/* A REST client for the server at @url, as client "the-client". */
+static FwApi *
+api_for_url (const char *url)
+{
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr(FwEnvironment) env = fw_environment_new (url, NULL);
+  g_autoptr(FwTokenSource) tokens = fw_token_source_new (soup, env, "the-client", "the-secret");
+
+  return fw_api_new (soup, tokens);
+}
+
 static FwApi *
 stall_api_new (StallServer *stall)
 {
-  g_autoptr(SoupSession) soup = soup_session_new ();
-  g_autoptr(FwEnvironment) env = fw_environment_new (stall->url, NULL);
-  g_autoptr(FwTokenSource) tokens = fw_token_source_new (soup, env, "the-client", "the-secret");
-  FwApi *api = fw_api_new (soup, tokens);
+  FwApi *api = api_for_url (stall->url);
 
   g_object_set (api, "backoff-initial", 50, "backoff-cap", 100, NULL);
   return api;
@@ -754,6 +762,49 @@ test_unreachable (void)
   call_result_clear (&res);
 }
 
+/* An error answer whose body is only white space (valid JSON to json-glib,
+ * with no value in it) still gives a clean error for its status, not a
+ * critical (criticals abort the tests). */
+static void
+test_blank_error_body (void)
+{
+  static const char token_answer[] =
+    "{\"access_token\":\"canned-token-0123456789\",\"token_type\":\"bearer\","
+    "\"expires_in\":86400}";
+  static const struct
+  {
+    guint       status;
+    const char *body;
+    int         code;
+  } answers[] = {
+    { 400, " ", FW_API_ERROR_BAD_REQUEST },
+    { 403, "\r\n", FW_API_ERROR_FORBIDDEN },
+    { 404, "\t \n", FW_API_ERROR_NOT_FOUND },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(SoupServer) server = NULL;
+      g_autoptr(FwApi) api = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *status = g_strdup_printf ("%u", answers[i].status);
+      CallResult res = { FALSE };
+
+      server = fw_test_canned_server_new (200, token_answer, answers[i].status, answers[i].body,
+                                          &url);
+      api = api_for_url (url);
+
+      call (api, "GET", "/api/v2/users", NULL, &res);
+      g_assert_error (res.error, FW_API_ERROR, answers[i].code);
+      g_assert_nonnull (strstr (res.error->message, status));
+      g_assert_null (strstr (res.error->message, "canned-token"));
+      g_assert_null (strstr (res.error->message, "the-secret"));
+
+      call_result_clear (&res);
+      soup_server_disconnect (server);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +833,7 @@ main (int   argc,
   g_test_add_func ("/engine/api/timeout", test_timeout);
   g_test_add_func ("/engine/api/cancel-in-flight", test_cancel_in_flight);
   g_test_add_func ("/engine/api/unreachable", test_unreachable);
+  g_test_add_func ("/engine/api/blank-error-body", test_blank_error_body);
 
 #undef ADD
 #undef ADD_WRONG_SECRET

@@ -660,6 +660,84 @@ test_unreachable (void)
   g_assert_false (fw_token_source_get_rejected (tokens));
 }
 
+/* The token, or NULL and the error, that a token source gets from a login
+ * server answering @status with @body. */
+static char *
+get_canned_token (guint        status,
+                  const char  *body,
+                  gint64      *expires_at,
+                  GError     **error)
+{
+  g_autoptr(SoupSession) soup = soup_session_new ();
+  g_autoptr(FwEnvironment) env = NULL;
+  g_autoptr(FwTokenSource) tokens = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autofree char *url = NULL;
+  char *token;
+
+  server = fw_test_canned_server_new (status, body, 500, "{}", &url);
+  env = fw_environment_new (url, NULL);
+  tokens = fw_token_source_new (soup, env, "the-client", "the-secret");
+
+  token = get_token (tokens, error);
+  *expires_at = get_expires_at (tokens);
+  g_assert_false (fw_token_source_get_rejected (tokens));
+
+  soup_server_disconnect (server);
+  return token;
+}
+
+/* White space is valid JSON to json-glib, with no value in it: a clean
+ * error, not a critical (criticals abort the tests). */
+static void
+test_blank_answer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 expires_at = 0;
+
+  token = get_canned_token (200, " ", &expires_at, &error);
+  g_assert_null (token);
+  g_assert_error (error, FW_TOKEN_ERROR, FW_TOKEN_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "not an access token"));
+  g_assert_null (strstr (error->message, "the-secret"));
+  g_assert_cmpint (expires_at, ==, 0);
+
+  g_clear_error (&error);
+  token = get_canned_token (400, "\n", &expires_at, &error);
+  g_assert_null (token);
+  g_assert_error (error, FW_TOKEN_ERROR, FW_TOKEN_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "400"));
+  g_assert_null (strstr (error->message, "the-secret"));
+}
+
+/* An expires_in past gint64's range (infinity, to json-glib) is taken as
+ * the longest lifetime the source trusts, not cast into anything. */
+static void
+test_huge_expires_in (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 expires_at = 0;
+  gint64 before = g_get_real_time ();
+
+  token = get_canned_token (200, "{\"access_token\":\"canned-token-0123456789\","
+                                 "\"token_type\":\"bearer\",\"expires_in\":9e5820}",
+                            &expires_at, &error);
+  g_assert_no_error (error);
+  assert_same (token, "canned-token-0123456789");
+  /* Ten days at most, and more than a day. */
+  g_assert_cmpint (expires_at, >, before + (gint64) 86400 * G_USEC_PER_SEC);
+  g_assert_cmpint (expires_at, <=, g_get_real_time () + (gint64) 10 * 86400 * G_USEC_PER_SEC);
+
+  g_clear_pointer (&token, g_free);
+  token = get_canned_token (200, "{\"access_token\":\"canned-token-0123456789\","
+                                 "\"expires_in\":-1e400}",
+                            &expires_at, &error);
+  g_assert_null (token);
+  g_assert_error (error, FW_TOKEN_ERROR, FW_TOKEN_ERROR_FAILED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -681,6 +759,8 @@ main (int   argc,
   g_test_add_func ("/engine/token-source/timeout", test_timeout);
   g_test_add_func ("/engine/token-source/cancel-waiter", test_cancel_waiter);
   g_test_add_func ("/engine/token-source/unreachable", test_unreachable);
+  g_test_add_func ("/engine/token-source/blank-answer", test_blank_answer);
+  g_test_add_func ("/engine/token-source/huge-expires-in", test_huge_expires_in);
 
 #undef ADD
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "fw-cli-private.h"
+#include "fw-json-private.h"
 
 /* Longest summary of a body we know nothing about. */
 #define MAX_GENERIC_SUMMARY 100
@@ -119,26 +120,6 @@ node_array (JsonNode *node)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-static gboolean
-node_number (JsonNode *node,
-             gint64   *out)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *out = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
 /* Ids are uuids; their first block is enough to tell them apart on screen. */
 static char *
 short_id (const char *id)
@@ -223,7 +204,8 @@ summarise_observations (GString    *summary,
           const char *name = node_string (lookup (metric, "metric", NULL));
           gint64 count;
 
-          if (name == NULL || !node_number (lookup (metric, "stats", "count", NULL), &count))
+          if (name == NULL ||
+              !_fw_json_node_get_int64 (lookup (metric, "stats", "count", NULL), &count))
             continue;
 
           for (guint k = 0; k < G_N_ELEMENTS (observation_labels); k++)

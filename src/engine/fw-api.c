@@ -12,6 +12,7 @@
 
 #include "fw-api.h"
 #include "fw-backoff.h"
+#include "fw-json-private.h"
 
 /* A series of retries counts as stable (and its backoff starts over) after
  * this long; per call this only matters for very long-lived calls. */
@@ -222,11 +223,10 @@ dup_body_message (Call   *call,
     return NULL;
 
   data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = _fw_json_parse_object (parser, data, len);
+  if (object == NULL)
     return NULL;
 
-  object = json_node_get_object (json_parser_get_root (parser));
   node = json_object_get_member (object, "message");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "fw-json-private.h"
 #include "fw-pkce-login.h"
 
 #define CALLBACK_PATH        "/callback"
@@ -416,11 +417,10 @@ dup_oauth_error (GBytes *body)
     return NULL;
 
   data = g_bytes_get_data (body, &length);
-  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = _fw_json_parse_object (parser, data, length);
+  if (object == NULL)
     return NULL;
 
-  object = json_node_get_object (json_parser_get_root (parser));
   node = json_object_get_member (object, "error");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fw-backoff.h"
+#include "fw-json-private.h"
 #include "fw-token-source.h"
 
 /* Genesys Cloud hands out tokens for 300 s to 172800 s; anything past ten
@@ -345,13 +346,10 @@ dup_oauth_error (GBytes *body)
     return NULL;
 
   data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL))
+  object = _fw_json_parse_object (parser, data, len);
+  if (object == NULL)
     return NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-
-  object = json_node_get_object (json_parser_get_root (parser));
   if (!json_object_has_member (object, "error") ||
       json_node_get_value_type (json_object_get_member (object, "error")) != G_TYPE_STRING)
     return NULL;
@@ -381,11 +379,9 @@ parse_grant (FwTokenSource  *self,
   gsize len = 0;
 
   data = g_bytes_get_data (body, &len);
-  if (len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  object = _fw_json_parse_object (parser, data, len);
+  if (object == NULL)
     goto invalid;
-
-  object = json_node_get_object (json_parser_get_root (parser));
 
   node = json_object_get_member (object, "access_token");
   if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING ||
@@ -399,15 +395,7 @@ parse_grant (FwTokenSource  *self,
     goto invalid;
 
   node = json_object_get_member (object, "expires_in");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    goto invalid;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *expires_in_s = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *expires_in_s = (gint64) json_node_get_double (node);
-  else
-    goto invalid;
-  if (*expires_in_s <= 0)
+  if (!_fw_json_node_get_int64 (node, expires_in_s) || *expires_in_s <= 0)
     goto invalid;
 
   *token = g_strdup (json_object_get_string_member (object, "access_token"));

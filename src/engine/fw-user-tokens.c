@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "fw-json-private.h"
 #include "fw-user-tokens.h"
 
 #define MAX_TOKEN_LENGTH   8192
@@ -123,29 +124,7 @@ get_integer (JsonObject *object,
              const char *name,
              gint64     *out)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *out = (gint64) json_node_get_double (node);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static JsonObject *
-parse_object (JsonParser  *parser,
-              const char  *data,
-              gsize        length)
-{
-  if (length == 0 || !json_parser_load_from_data (parser, data, (gssize) length, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
-
-  return json_node_get_object (json_parser_get_root (parser));
+  return _fw_json_node_get_int64 (json_object_get_member (object, name), out);
 }
 
 FwUserTokens *
@@ -165,7 +144,7 @@ fw_user_tokens_new_from_response (GBytes  *body,
   g_return_val_if_fail (body != NULL, NULL);
 
   data = g_bytes_get_data (body, &length);
-  object = parse_object (parser, data, length);
+  object = _fw_json_parse_object (parser, data, length);
 
   /* The messages never quote the answer: it may hold a token. */
   if (object == NULL ||
@@ -252,7 +231,7 @@ fw_user_tokens_new_from_serialized (const char  *text,
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  object = parse_object (parser, text, strlen (text));
+  object = _fw_json_parse_object (parser, text, strlen (text));
   if (object == NULL || !get_integer (object, "version", &version) ||
       version != SERIALIZED_VERSION ||
       !get_optional_string (object, "access_token", &access_token) ||
