@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what Floorwatch needs on Debian 12: with --tests, also what the test
-# suite needs.  Safe to run again: it installs only what is missing.
+# suite needs; with --hardening, also what build-aux/test-hardening.sh needs
+# on top of the tests.  Safe to run again: it installs only what is missing.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
@@ -10,11 +11,15 @@ libsimdjson-dev libportal-dev libportal-gtk4-dev desktop-file-utils appstream
 gnome-keyring dbus ca-certificates"
 tests="xvfb xauth dbus-x11 imagemagick python3 python3-dbusmock python3-jsonschema
 flatpak-builder locales groff-base clang valgrind"
+# libFuzzer and clang's sanitizer runtimes, which clang only recommends.
+hardening="libclang-rt-14-dev"
 
-wanted=$build
-if [ "${1:-}" = "--tests" ]; then
-  wanted="$build $tests"
-fi
+case "${1:-}" in
+  "") wanted=$build ;;
+  --tests) wanted="$build $tests" ;;
+  --hardening) wanted="$build $tests $hardening" ;;
+  *) echo "install-deps.sh: unknown argument '$1' (--tests or --hardening)" >&2; exit 2 ;;
+esac
 
 missing=""
 for package in $wanted; do
@@ -35,7 +40,7 @@ if [ -n "$missing" ]; then
 fi
 
 # The translation tests run the programs in German and Spanish.
-if [ "${1:-}" = "--tests" ]; then
+if [ -n "${1:-}" ]; then
   for locale in de_DE es_ES; do
     if ! locale -a 2>/dev/null | grep -qix "$locale.utf8"; then
       sudo=""

@@ -28,6 +28,7 @@ self="$top/build-aux/test-hardening.sh"
 # ---- Running inside a private session ----
 
 if [ "${FW_HARDENING_SESSION:-}" != 1 ]; then
+  "$top/build-aux/install-deps.sh" --hardening
   export FW_HARDENING_SESSION=1
   exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$self" "$@"
 fi
@@ -389,6 +390,9 @@ done
 
 note summary
 printf '%s' "$summary"
+n_steps=$(echo $steps | wc -w)
+n_failed=$(echo $failed | wc -w)
+echo "hardening: $(( n_steps - n_failed )) passed, $n_failed failed"
 if [ -n "$failed" ]; then
   echo "failed:$failed"
   exit 1
