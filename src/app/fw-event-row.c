@@ -6,6 +6,12 @@
  * (in the factory's setup) and only filled here: one parse of the event's
  * body, nothing kept per event.  A name that is not known yet is asked for;
  * the row fills it in when the directory says names arrived.
+ *
+ * GtkListView keeps about 200 rows bound around the top, most of them out of
+ * sight, and while it follows the newest events every new event binds one.
+ * So binding only takes the item and hides the old content; the row is
+ * filled when it is about to be seen (fw_event_row_fill(), called by the
+ * window after each layout for the rows inside the view) or read.
  */
 
 #define G_LOG_DOMAIN "fw-event-row"
@@ -15,23 +21,26 @@
 #include <glib/gi18n.h>
 
 #include "fw-event-row.h"
+#include "fw-text-cell.h"
 
 struct _FwEventRow
 {
   GtkWidget     parent_instance;
 
   GtkWidget    *event_box;
-  GtkLabel     *time_label;
+  FwTextCell   *time_label;
   GtkImage     *kind_image;
-  GtkLabel     *name_label;
-  GtkLabel     *text_label;
-  GtkLabel     *topic_label;
+  FwTextCell   *name_label;
+  FwTextCell   *text_label;
+  FwTextCell   *topic_label;
   GtkWidget    *gap_box;
   GtkLabel     *gap_label;
 
   FwDirectory  *directory;
   GObject      *item;
   const char   *kind_class;
+  /* The labels do not show the item yet. */
+  gboolean      needs_fill;
   /* The row showed an id or an agent id in its text: fill again when
    * names arrive. */
   gboolean      names_pending;
@@ -175,13 +184,13 @@ fill_notification (FwEventRow     *self,
   else
     name = kind_label (kind);
 
-  gtk_label_set_label (self->time_label, time);
+  fw_text_cell_set_text (self->time_label, time);
   gtk_image_set_from_icon_name (self->kind_image, fw_describe_kind_icon_name (kind));
   set_kind_class (self, kind_classes[kind]);
-  gtk_label_set_label (self->name_label, name);
-  gtk_label_set_label (self->text_label, text);
+  fw_text_cell_set_text (self->name_label, name);
+  fw_text_cell_set_text (self->text_label, text);
   short_topic = fw_describe_short_topic (topic);
-  gtk_label_set_label (self->topic_label, short_topic);
+  fw_text_cell_set_text (self->topic_label, short_topic);
 
   self->names_pending = names.missed;
 
@@ -193,6 +202,9 @@ static void
 fill (FwEventRow *self)
 {
   self->names_pending = FALSE;
+  self->needs_fill = FALSE;
+  gtk_widget_set_child_visible (self->event_box, TRUE);
+  gtk_widget_set_child_visible (self->gap_box, TRUE);
 
   if (FW_IS_NOTIFICATION (self->item))
     fill_notification (self, FW_NOTIFICATION (self->item));
@@ -224,7 +236,7 @@ static void
 names_changed_cb (FwDirectory *directory,
                   FwEventRow  *self)
 {
-  if (self->names_pending && self->item != NULL)
+  if (self->names_pending && !self->needs_fill && self->item != NULL)
     fill (self);
 }
 
@@ -254,10 +266,29 @@ fw_event_row_set_item (FwEventRow *self,
   if (!g_set_object (&self->item, item))
     return;
 
-  if (item != NULL)
+  /* Keep the old content's size (rows are one line high), so that
+   * binding costs no new layout, but show none of it. */
+  self->names_pending = FALSE;
+  self->needs_fill = item != NULL;
+  gtk_widget_set_child_visible (self->event_box, FALSE);
+  gtk_widget_set_child_visible (self->gap_box, FALSE);
+}
+
+gboolean
+fw_event_row_get_needs_fill (FwEventRow *self)
+{
+  g_return_val_if_fail (FW_IS_EVENT_ROW (self), FALSE);
+
+  return self->needs_fill;
+}
+
+void
+fw_event_row_fill (FwEventRow *self)
+{
+  g_return_if_fail (FW_IS_EVENT_ROW (self));
+
+  if (self->needs_fill)
     fill (self);
-  else
-    self->names_pending = FALSE;
 }
 
 GObject *
@@ -273,13 +304,14 @@ fw_event_row_dup_text (FwEventRow *self)
 {
   g_return_val_if_fail (FW_IS_EVENT_ROW (self), NULL);
 
+  fw_event_row_fill (self);
   if (gtk_widget_get_visible (self->gap_box))
     return g_strdup (gtk_label_get_label (self->gap_label));
 
   return g_strdup_printf ("%s %s %s %s",
-                          gtk_label_get_label (self->time_label),
-                          gtk_label_get_label (self->name_label),
-                          gtk_label_get_label (self->text_label),
+                          fw_text_cell_get_text (self->time_label),
+                          fw_text_cell_get_text (self->name_label),
+                          fw_text_cell_get_text (self->text_label),
                           FW_IS_NOTIFICATION (self->item)
                             ? fw_notification_get_topic (FW_NOTIFICATION (self->item)) : "");
 }
@@ -304,6 +336,7 @@ fw_event_row_class_init (FwEventRowClass *klass)
 
   object_class->dispose = fw_event_row_dispose;
 
+  g_type_ensure (FW_TYPE_TEXT_CELL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-event-row.ui");
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, event_box);
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, time_label);

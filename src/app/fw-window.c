@@ -62,6 +62,7 @@ struct _FwWindow
   GPtrArray            *rejected;        /* "topic: reason", shown together */
   guint                 rejected_source;
   guint                 scroll_source;
+  gulong                layout_handler;
   char                 *last_toast;
 
   guint64               appended_at_pause;
@@ -369,6 +370,34 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
                gpointer                  user_data)
 {
   fw_event_row_set_item (FW_EVENT_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* Rows are bound without being filled (see fw-event-row.c).  After each
+ * layout, fill those inside the view; that asks for another layout, which the
+ * frame clock runs before it paints. */
+static void
+after_layout_cb (FwWindow *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->event_list);
+  int height = gtk_widget_get_height (list);
+
+  if (!gtk_widget_get_mapped (list))
+    return;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+
+      if (!FW_IS_EVENT_ROW (row) || !fw_event_row_get_needs_fill (FW_EVENT_ROW (row)))
+        continue;
+      /* A row without a place yet is filled rather than risked. */
+      if (!gtk_widget_compute_bounds (child, list, &bounds) ||
+          (bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height))
+        fw_event_row_fill (FW_EVENT_ROW (row));
+    }
 }
 
 static void
@@ -1261,6 +1290,28 @@ fw_window_close_request (GtkWindow *window)
 }
 
 static void
+fw_window_realize (GtkWidget *widget)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (fw_window_parent_class)->realize (widget);
+
+  self->layout_handler = g_signal_connect_object (gtk_widget_get_frame_clock (widget), "layout",
+                                                  G_CALLBACK (after_layout_cb), self,
+                                                  G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+fw_window_unrealize (GtkWidget *widget)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  g_clear_signal_handler (&self->layout_handler, gtk_widget_get_frame_clock (widget));
+
+  GTK_WIDGET_CLASS (fw_window_parent_class)->unrealize (widget);
+}
+
+static void
 fw_window_dispose (GObject *object)
 {
   FwWindow *self = (FwWindow *)object;
@@ -1342,6 +1393,9 @@ fw_window_class_init (FwWindowClass *klass)
   object_class->finalize = fw_window_finalize;
   object_class->get_property = fw_window_get_property;
   object_class->set_property = fw_window_set_property;
+
+  widget_class->realize = fw_window_realize;
+  widget_class->unrealize = fw_window_unrealize;
 
   window_class->close_request = fw_window_close_request;
 

@@ -650,6 +650,73 @@ test_bounded (Fixture       *fixture,
   g_settings_reset (settings, "max-events");
 }
 
+typedef struct
+{
+  guint in_view_unfilled;
+  guint in_view_filled;
+  guint out_of_view_unfilled;
+} RowCount;
+
+static RowCount
+count_rows (FwWindow *window)
+{
+  GtkWidget *list = GTK_WIDGET (fw_window_get_list_view (window));
+  RowCount count = { 0 };
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      gboolean in_view;
+
+      if (!FW_IS_EVENT_ROW (row) || fw_event_row_get_item (FW_EVENT_ROW (row)) == NULL)
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (child, list, &bounds));
+      in_view = bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list);
+
+      if (!fw_event_row_get_needs_fill (FW_EVENT_ROW (row)))
+        count.in_view_filled += in_view;
+      else if (in_view)
+        count.in_view_unfilled++;
+      else
+        count.out_of_view_unfilled++;
+    }
+  return count;
+}
+
+/* The list binds about 200 rows; only those in view are filled, and every
+ * one in view is filled before it is drawn, wherever the list is scrolled. */
+static void
+test_rows_filled_in_view (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FwEventStore *store = fw_connection_get_event_store (fixture->connection);
+  const char * const *topics = fw_connection_get_topics (fixture->connection);
+  GtkAdjustment *adjustment = list_adjustment (fixture->window);
+  guint64 appended = fw_event_store_get_total_appended (store);
+  RowCount count;
+
+  fw_sim_server_flood (fixture->sim, topics[0], 500, 600);
+  FW_TEST_WAIT_UNTIL (fw_event_store_get_total_appended (store) >= appended + 500, 30000);
+  fw_event_store_flush (store);
+  FW_TEST_WAIT_UNTIL (filter_settled (fixture->window), 10000);
+  fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window));
+
+  count = count_rows (fixture->window);
+  g_assert_cmpuint (count.in_view_unfilled, ==, 0);
+  g_assert_cmpuint (count.in_view_filled, >=, 10);
+  g_assert_cmpuint (count.out_of_view_unfilled, >, 50);
+
+  /* Scrolled into the middle of the rows that were not filled. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_page_size (adjustment) * 2);
+  fw_app_test_wait_for_draw (GTK_WIDGET (fixture->window));
+  count = count_rows (fixture->window);
+  g_assert_cmpuint (count.in_view_unfilled, ==, 0);
+  g_assert_cmpuint (count.in_view_filled, >=, 10);
+}
+
 static void
 test_reconnect_now (Fixture       *fixture,
                     gconstpointer  data)
@@ -723,6 +790,8 @@ main (int   argc,
   g_test_add ("/app/window/preferences-apply", Fixture, NULL, fixture_set_up, test_preferences_apply,
               fixture_tear_down);
   g_test_add ("/app/window/bounded", Fixture, NULL, fixture_set_up, test_bounded, fixture_tear_down);
+  g_test_add ("/app/window/rows-filled-in-view", Fixture, NULL, fixture_set_up, test_rows_filled_in_view,
+              fixture_tear_down);
   g_test_add ("/app/window/reconnect-now", Fixture, NULL, fixture_set_up, test_reconnect_now, fixture_tear_down);
   g_test_add ("/app/window/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts,
               fixture_tear_down);
