@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The simulator runs in a child process (forked before GTK starts), so that
- * the figures are the app's own.  It first fills the list (the flood), then
- * publishes at a steady rate while the window follows the newest event.
+ * the figures are the app's own.  It first fills the list, then publishes at
+ * a steady rate while the window follows the newest event.
  * Reported: events delivered per second, the app's CPU share, how late a
- * 10 ms timer ran at worst (how long the main loop was busy), and frames.
+ * 10 ms high-priority timer ran at worst (how long the main loop was busy),
+ * where a frame's time went, frames drawn, and the process's memory.
+ * --empty measures an empty libadwaita window the same way, for comparison.
  *
  * Run under a display: xvfb-run -a build/tests/app/bench-app
  */
@@ -18,8 +20,10 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fw-app-test-util.h"
@@ -30,15 +34,21 @@
 static guint rate = 2000;
 static guint retain = 50000;
 static guint seconds = 10;
+static gboolean empty;
 
 static GOptionEntry entries[] = {
   { "rate", 'r', 0, G_OPTION_ARG_INT, &rate, "Events per second in the steady phase (default 2000)", "N" },
-  { "retain", 'n', 0, G_OPTION_ARG_INT, &retain, "Events the list keeps (default 50000)", "N" },
+  { "retain", 'n', 0, G_OPTION_ARG_INT, &retain, "Events the list keeps (default 50000, at least 1000)", "N" },
   { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "Length of the steady phase (default 10)", "S" },
+  { "empty", 0, 0, G_OPTION_ARG_NONE, &empty, "Measure an empty libadwaita window instead", NULL },
   { NULL }
 };
 
 /* ---- The simulator's side ---- */
+
+/* The list is filled with the same events as the steady phase brings, as
+ * fast as the app takes them in without a queue building up. */
+#define FILL_RATE 20000
 
 typedef struct
 {
@@ -47,7 +57,9 @@ typedef struct
   JsonNode    *user_body;
   gint64       start;
   guint64      published;
-  guint        n_flooding;
+  guint        rate;
+  guint64      count;
+  GSourceFunc  then;
   GMainLoop   *loop;
 } Child;
 
@@ -57,12 +69,14 @@ parse (const char *json)
   return json_from_string (json, NULL);
 }
 
+/* Publishes child->count events at child->rate a second, alternating a queue
+ * and an agent event, then runs child->then. */
 static gboolean
 publish_cb (gpointer user_data)
 {
   Child *child = user_data;
   gint64 elapsed = g_get_monotonic_time () - child->start;
-  guint64 due = (guint64) elapsed * rate / G_USEC_PER_SEC;
+  guint64 due = MIN ((guint64) elapsed * child->rate / G_USEC_PER_SEC, child->count);
 
   while (child->published < due)
     {
@@ -75,12 +89,35 @@ publish_cb (gpointer user_data)
       child->published++;
     }
 
-  if (elapsed > (gint64) seconds * G_USEC_PER_SEC)
+  if (child->published == child->count)
     {
-      g_main_loop_quit (child->loop);
+      g_timeout_add (2000, child->then, child);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+start_publishing (Child       *child,
+                  guint        rate_per_s,
+                  guint64      count,
+                  GSourceFunc  then)
+{
+  child->start = g_get_monotonic_time ();
+  child->published = 0;
+  child->rate = rate_per_s;
+  child->count = count;
+  child->then = then;
+  g_timeout_add (5, publish_cb, child);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  Child *child = user_data;
+
+  g_main_loop_quit (child->loop);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -88,17 +125,8 @@ start_steady_cb (gpointer user_data)
 {
   Child *child = user_data;
 
-  child->start = g_get_monotonic_time ();
-  g_timeout_add (5, publish_cb, child);
+  start_publishing (child, rate, (guint64) rate * seconds, quit_cb);
   return G_SOURCE_REMOVE;
-}
-
-static void
-flood_done_cb (FwSimServer *sim,
-               Child       *child)
-{
-  if (--child->n_flooding == 0)
-    g_timeout_add (2000, start_steady_cb, child);
 }
 
 static void
@@ -111,9 +139,7 @@ socket_opened_cb (FwSimServer *sim,
   if (started)
     return;
   started = TRUE;
-  /* Subscriptions are in place once the socket opens; give them a moment. */
-  child->n_flooding = 1;
-  fw_sim_server_flood (sim, TOPIC_USER, retain, 1000);
+  start_publishing (child, FILL_RATE, retain, start_steady_cb);
 }
 
 static void
@@ -122,6 +148,11 @@ run_child (int fd)
   Child child = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+
+  /* Go when the app goes, however it ends. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () == 1)
+    _exit (0);
 
   child.sim = fw_sim_server_new ();
   child.loop = g_main_loop_new (NULL, FALSE);
@@ -137,7 +168,6 @@ run_child (int fd)
   if (!fw_sim_server_listen (child.sim, 0, &error))
     g_error ("%s", error->message);
   g_signal_connect (child.sim, "socket-opened", G_CALLBACK (socket_opened_cb), &child);
-  g_signal_connect (child.sim, "flood-done", G_CALLBACK (flood_done_cb), &child);
 
   line = g_strdup_printf ("%s\n", fw_sim_server_get_url (child.sim));
   if (write (fd, line, strlen (line)) < 0)
@@ -157,18 +187,38 @@ typedef struct
 {
   gint64 expected;
   gint64 worst_late;
+  /* CPU time the main thread had in the tick interval that ran worst: far
+   * below the lateness means it waited (for a core, or in a call). */
+  gint64 worst_late_cpu;
+  gint64 last_cpu;
   guint  n_ticks;
 } Ticker;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 tick_cb (gpointer user_data)
 {
   Ticker *ticker = user_data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
   if (ticker->expected != 0 && now - ticker->expected > ticker->worst_late)
-    ticker->worst_late = now - ticker->expected;
+    {
+      ticker->worst_late = now - ticker->expected;
+      ticker->worst_late_cpu = cpu - ticker->last_cpu;
+      if (g_getenv ("FW_BENCH_TRACE"))
+        g_printerr ("late %.1f ms at %.6f\n", ticker->worst_late / 1000.0, now / 1e6);
+    }
   ticker->expected = now + 10000;
+  ticker->last_cpu = cpu;
   ticker->n_ticks++;
   return G_SOURCE_CONTINUE;
 }
@@ -188,6 +238,115 @@ frame_cb (GdkFrameClock *clock,
           guint         *n_frames)
 {
   (*n_frames)++;
+}
+
+/* Where the main loop's time goes: the longest of each phase. */
+typedef struct
+{
+  gint64 mark;
+  gint64 worst_layout;   /* before-paint → end of layout: ticks, measuring, allocating */
+  gint64 worst_paint;    /* end of layout → end of paint: snapshot and render */
+  gint64 layout_end;
+  gint64 change_start;
+  gint64 worst_change;   /* the store's items-changed, all handlers */
+} Phases;
+
+static Phases phases;
+
+static void
+before_paint_cb (GdkFrameClock *clock)
+{
+  phases.mark = g_get_monotonic_time ();
+}
+
+/* The frame clock runs layout again while something asks for it: the last
+ * end of layout before the paint counts. */
+static void
+layout_cb (GdkFrameClock *clock)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  phases.worst_layout = MAX (phases.worst_layout, now - phases.mark);
+  phases.layout_end = now;
+}
+
+static void
+paint_cb (GdkFrameClock *clock)
+{
+  phases.worst_paint = MAX (phases.worst_paint, g_get_monotonic_time () - phases.layout_end);
+}
+
+static void
+change_begin_cb (GListModel *model)
+{
+  phases.change_start = g_get_monotonic_time ();
+}
+
+static void
+change_end_cb (GListModel *model)
+{
+  phases.worst_change = MAX (phases.worst_change, g_get_monotonic_time () - phases.change_start);
+}
+
+/* VmRSS and VmHWM of this process, in KiB. */
+static void
+read_memory (guint64 *rss,
+             guint64 *peak)
+{
+  g_autofree char *status = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  *rss = *peak = 0;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  lines = g_strsplit (status, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "VmRSS:"))
+        *rss = g_ascii_strtoull (lines[i] + strlen ("VmRSS:"), NULL, 10);
+      else if (g_str_has_prefix (lines[i], "VmHWM:"))
+        *peak = g_ascii_strtoull (lines[i] + strlen ("VmHWM:"), NULL, 10);
+    }
+}
+
+static void
+print_memory (const char *what)
+{
+  guint64 rss, peak;
+
+  read_memory (&rss, &peak);
+  printf ("memory (%s): %.1f MB resident, at most %.1f MB\n", what, rss / 1024.0, peak / 1024.0);
+}
+
+static gboolean
+redraw_cb (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+/* An empty libadwaita window of the same size, drawn every frame for as
+ * long as the steady phase lasts. */
+static int
+run_empty (void)
+{
+  GtkWidget *window;
+  gint64 end;
+
+  window = adw_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  FW_TEST_WAIT_UNTIL (gtk_widget_get_mapped (window), 10000);
+  gtk_widget_add_tick_callback (window, redraw_cb, NULL, NULL);
+
+  end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    fw_test_iterate ();
+  print_memory ("an empty libadwaita window");
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
 }
 
 int
@@ -217,6 +376,14 @@ main (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
 
+  if (empty)
+    {
+      g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+      gtk_init ();
+      adw_init ();
+      return run_empty ();
+    }
+
   if (pipe (fds) != 0)
     g_error ("pipe failed");
   pid = fork ();
@@ -238,6 +405,12 @@ main (int   argc,
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   application = fw_app_test_application_new ();
+  {
+    /* The window sets the list's size from its settings. */
+    g_autoptr(GSettings) settings = g_settings_new (FW_SETTINGS_SCHEMA_ID);
+
+    g_settings_set_uint (settings, "max-events", retain);
+  }
 
   environment = fw_environment_new (url, &error);
   g_assert_no_error (error);
@@ -247,7 +420,10 @@ main (int   argc,
   store = fw_connection_get_event_store (connection);
 
   window = fw_app_test_window_new (application, 1280, 800);
+  /* Around every other handler of the store's changes. */
+  g_signal_connect (store, "items-changed", G_CALLBACK (change_begin_cb), NULL);
   fw_window_set_connection (window, connection);
+  g_signal_connect_after (store, "items-changed", G_CALLBACK (change_end_cb), NULL);
   fw_window_set_topics (window, topics);
 
   /* Fill. */
@@ -257,6 +433,8 @@ main (int   argc,
           (g_get_monotonic_time () - fill_start) / 1e6,
           g_list_model_get_n_items (fw_window_get_events (window)));
 
+  print_memory ("the window, after the fill");
+
   /* Steady: from the first event after the flood to the last. */
   steady_first = fw_event_store_get_total_appended (store);
   FW_TEST_WAIT_UNTIL (fw_event_store_get_total_appended (store) > steady_first, 30000);
@@ -264,9 +442,18 @@ main (int   argc,
   steady_start = g_get_monotonic_time ();
   cpu_start = cpu_time_us (RUSAGE_SELF);
   main_start = cpu_time_us (RUSAGE_THREAD);
-  g_timeout_add (10, tick_cb, &ticker);
+  /* Above every other source: it runs as soon as the dispatch in progress
+   * returns, so its lateness is the longest time the loop was busy. */
+  g_timeout_add_full (G_PRIORITY_HIGH, 10, tick_cb, &ticker, NULL);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (frame_cb), &n_frames);
+  memset (&phases, 0, sizeof phases);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
+                    G_CALLBACK (before_paint_cb), NULL);
+  g_signal_connect_after (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "layout",
+                          G_CALLBACK (layout_cb), NULL);
+  g_signal_connect_after (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "paint",
+                          G_CALLBACK (paint_cb), NULL);
 
   steady_last = steady_first;
   steady_end = steady_start;
@@ -289,8 +476,12 @@ main (int   argc,
           "(over the steady phase and 2 s of quiet after it)\n",
           100.0 * (cpu_end - cpu_start) / (g_get_monotonic_time () - steady_start),
           100.0 * (main_end - main_start) / (g_get_monotonic_time () - steady_start));
-  printf ("main loop: a 10 ms timer ran at most %.1f ms late; %u frames drawn\n",
-          ticker.worst_late / 1000.0, n_frames);
+  printf ("main loop: a 10 ms high-priority timer ran at most %.1f ms late "
+          "(the main thread had %.1f ms of CPU in that interval); %u frames drawn\n",
+          ticker.worst_late / 1000.0, ticker.worst_late_cpu / 1000.0, n_frames);
+  printf ("longest: store change %.1f ms (every handler), frame layout %.1f ms, paint %.1f ms\n",
+          phases.worst_change / 1000.0, phases.worst_layout / 1000.0, phases.worst_paint / 1000.0);
+  print_memory ("the window, at the end");
   printf ("the list holds %u events; the window follows the newest: %s\n",
           g_list_model_get_n_items (fw_window_get_events (window)),
           fw_window_get_following (window) ? "yes" : "no");
