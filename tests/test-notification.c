@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "fw-frame-pool.h"
 #include "fw-test-util.h"
 
 typedef struct
@@ -339,6 +340,73 @@ test_envelope_fields (void)
     g_assert_cmpstr (fw_notification_get_version (n), ==, topic);
     g_clear_object (&n);
   }
+}
+
+/* Many notifications have the same topic: they share one copy of it. */
+static void
+test_topic_shared (void)
+{
+  static const char frame[] =
+    "{\"topicName\":\"v2.users.6a8d2b4e-1f0c-4b9a-8e2d-3c5f7a9b1d0e.presence\",\"eventBody\":{}}";
+  g_autoptr(FwNotification) a = parse_ok (frame, -1);
+  g_autoptr(FwNotification) b = parse_ok (frame, -1);
+  g_autoptr(FwNotification) c = parse_ok ("{\"topicName\":\"v2.users.other.presence\",\"eventBody\":{}}", -1);
+
+  g_assert_cmpstr (fw_notification_get_topic (a), ==, "v2.users.6a8d2b4e-1f0c-4b9a-8e2d-3c5f7a9b1d0e.presence");
+  g_assert_true (fw_notification_get_topic (a) == fw_notification_get_topic (b));
+  g_assert_cmpstr (fw_notification_get_topic (c), ==, "v2.users.other.presence");
+
+  /* The shared copy outlives the first notification. */
+  g_clear_object (&a);
+  g_assert_cmpstr (fw_notification_get_topic (b), ==, "v2.users.6a8d2b4e-1f0c-4b9a-8e2d-3c5f7a9b1d0e.presence");
+}
+
+/* Retained frames lie side by side in chunks; a chunk goes back to the system
+ * with its last frame, and one notification kept keeps one chunk. */
+static void
+test_frames_pooled (void)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(FwNotification) survivor = NULL;
+  guint n_before = fw_frame_pool_get_n_chunks (NULL);
+  gsize frames_bytes = 0;
+  gsize bytes;
+  guint n;
+
+  if (!fw_frame_pool_is_pooling ())
+    {
+      g_test_skip ("Frames are malloc blocks of their own under AddressSanitizer and valgrind");
+      return;
+    }
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      g_autofree char *frame = g_strdup_printf ("{\"topicName\":\"v2.users.%08u.presence\",\"version\":\"2\","
+                                                "\"eventBody\":{\"message\":\"%0400u\"},"
+                                                "\"metadata\":{\"CorrelationId\":\"%036u\"}}", i % 10, i, i);
+
+      frames_bytes += strlen (frame);
+      g_ptr_array_add (kept, parse_ok (frame, -1));
+    }
+
+  /* Every frame kept, and little beside: the CorrelationId and version. */
+  n = fw_frame_pool_get_n_chunks (&bytes);
+  g_assert_cmpuint (n, >, n_before + 10);
+  g_assert_cmpuint (bytes, <, frames_bytes + 10000 * 56 + 2 * 256 * 1024);
+  for (guint i = 0; i < kept->len; i += 997)
+    {
+      FwNotification *notification = g_ptr_array_index (kept, i);
+      g_autofree char *id = g_strdup_printf ("%036u", i);
+
+      g_assert_cmpstr (fw_notification_get_correlation_id (notification), ==, id);
+      g_assert_cmpstr (fw_notification_get_version (notification), ==, "2");
+    }
+
+  /* Oldest first, as an event list lets them go, but one stays. */
+  survivor = g_object_ref (g_ptr_array_index (kept, 5000));
+  g_ptr_array_set_size (kept, 0);
+  g_assert_cmpuint (fw_frame_pool_get_n_chunks (NULL), <=, n_before + 2);
+  g_assert_true (g_str_has_prefix (fw_notification_get_raw (survivor, NULL), "{\"topicName\":\"v2.users.00000000"));
 }
 
 static void
@@ -728,6 +796,8 @@ main (int   argc,
   g_test_add_func ("/engine/notification/corpus-complete", test_corpus_complete);
   g_test_add_func ("/engine/notification/kinds", test_kinds);
   g_test_add_func ("/engine/notification/envelope-fields", test_envelope_fields);
+  g_test_add_func ("/engine/notification/topic-shared", test_topic_shared);
+  g_test_add_func ("/engine/notification/frames-pooled", test_frames_pooled);
   g_test_add_func ("/engine/notification/malformed", test_malformed);
   g_test_add_func ("/engine/notification/not-utf8", test_not_utf8);
   g_test_add_func ("/engine/notification/number-range", test_number_range);

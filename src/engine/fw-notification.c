@@ -11,22 +11,25 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fw-frame-pool.h"
 #include "fw-json-scan.h"
 #include "fw-notification.h"
 
-/* Room for the envelope strings usually kept after the frame (a topic with a
- * UUID is about 70 bytes, a CorrelationId 36).  The block must in any case
- * have FW_JSON_SCAN_PADDING bytes after the frame while it is parsed. */
-#define STRINGS_RESERVE 160
+/* A retained notification costs what its frame costs and little more: the
+ * block (from fw-frame-pool.c) has FW_JSON_SCAN_PADDING bytes after the frame
+ * while it is parsed, then only the CorrelationId and version (about 40
+ * bytes).  The topic, the same for many notifications, is shared (an
+ * interned GRefString). */
 
 struct _FwNotification
 {
   GObject             parent_instance;
 
-  /* One block: the frame as received, a NUL, then the topic, the
-   * CorrelationId and the version, each NUL-terminated.  The parser reads it
-   * in place, so a frame is copied once. */
+  /* One block: the frame as received, a NUL, then the CorrelationId and
+   * the version, each NUL-terminated.  The parser reads it in place, so a
+   * frame is copied once. */
   char               *block;
+  char               *topic;                  /* a GRefString */
   gint64              received_us;
   guint32             length;
   guint32             correlation_id_offset;  /* 0: none */
@@ -158,7 +161,8 @@ fw_notification_finalize (GObject *object)
 {
   FwNotification *self = (FwNotification *)object;
 
-  g_free (self->block);
+  fw_frame_pool_free (self->block);
+  g_clear_pointer (&self->topic, g_ref_string_release);
 
   G_OBJECT_CLASS (fw_notification_parent_class)->finalize (object);
 }
@@ -189,6 +193,23 @@ append_string (char       *p,
   return p + len + 1;
 }
 
+/* A GRefString equal to @len bytes at @s, shared with every other
+ * notification of the topic while one is alive. */
+static char *
+intern (const char *s,
+        gsize       len)
+{
+  char small[256];
+  g_autofree char *large = NULL;
+  char *copy = small;
+
+  if (len >= sizeof small)
+    copy = large = g_malloc (len + 1);
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  return g_ref_string_new_intern (copy);
+}
+
 FwNotification *
 fw_notification_new_from_data (const char  *data,
                                gsize        length,
@@ -198,7 +219,9 @@ fw_notification_new_from_data (const char  *data,
   FwJsonEnvelope envelope;
   FwJsonScanResult result;
   FwNotification *self;
-  g_autofree char *block = NULL;
+  char *block;
+  char *outgrown = NULL;
+  char *topic = NULL;
   gsize capacity;
   gsize needed;
   char *p;
@@ -214,8 +237,8 @@ fw_notification_new_from_data (const char  *data,
       return NULL;
     }
 
-  capacity = length + MAX (FW_JSON_SCAN_PADDING, STRINGS_RESERVE);
-  block = g_malloc (capacity);
+  capacity = length + FW_JSON_SCAN_PADDING;
+  block = fw_frame_pool_alloc (capacity);
   if (length > 0)
     memcpy (block, data, length);
   /* simdjson's results never depend on the padding, but it does read it;
@@ -227,30 +250,44 @@ fw_notification_new_from_data (const char  *data,
     {
       set_scan_error (result, &envelope, error);
       fw_json_scan_trim ();
+      fw_frame_pool_free (block);
       return NULL;
     }
 
   if (!check_envelope (&envelope, error))
     {
       fw_json_scan_trim ();
+      fw_frame_pool_free (block);
       return NULL;
     }
 
-  needed = length + 1 + envelope.topic_len + 1;
+  topic = intern (envelope.topic, envelope.topic_len);
+
+  needed = length + 1;
   if (envelope.correlation_id != NULL)
     needed += envelope.correlation_id_len + 1;
   if (envelope.version != NULL)
     needed += envelope.version_len + 1;
   if (needed > capacity)
-    block = g_realloc (block, needed);
+    {
+      /* The envelope's strings may point into the block: keep it until
+       * they are copied. */
+      char *larger = fw_frame_pool_alloc (needed);
+
+      memcpy (larger, block, length);
+      outgrown = block;
+      block = larger;
+      capacity = needed;
+    }
 
   self = g_object_new (FW_TYPE_NOTIFICATION, NULL);
+  self->topic = g_steal_pointer (&topic);
   self->length = (guint32) length;
   self->received_us = received_us;
   self->kind = classify (&envelope);
 
   block[length] = '\0';
-  p = append_string (block + length + 1, envelope.topic, envelope.topic_len);
+  p = block + length + 1;
   if (envelope.correlation_id != NULL)
     {
       self->correlation_id_offset = (guint32) (p - block);
@@ -263,7 +300,9 @@ fw_notification_new_from_data (const char  *data,
     }
   g_assert ((gsize) (p - block) == needed);
 
-  self->block = g_steal_pointer (&block);
+  fw_frame_pool_shrink (block, capacity, needed);
+  fw_frame_pool_free (outgrown);
+  self->block = block;
 
   fw_json_scan_trim ();
 
@@ -297,7 +336,7 @@ fw_notification_get_topic (FwNotification *self)
 {
   g_return_val_if_fail (FW_IS_NOTIFICATION (self), NULL);
 
-  return self->block + self->length + 1;
+  return self->topic;
 }
 
 const char *

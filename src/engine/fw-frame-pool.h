@@ -1,0 +1,26 @@
+/* fw-frame-pool.h — where the frames of notifications are kept
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Private to the engine.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* FALSE under AddressSanitizer or valgrind: every block is malloc's. */
+gboolean  fw_frame_pool_is_pooling  (void);
+/* A block of @size bytes, 8-byte aligned.  Thread-safe. */
+char     *fw_frame_pool_alloc       (gsize  size);
+/* Gives back the end of the newest block, from @size down to @new_size. */
+void      fw_frame_pool_shrink      (char  *block,
+                                     gsize  size,
+                                     gsize  new_size);
+void      fw_frame_pool_free        (char  *block);
+/* Chunks alive and bytes they hold, for tests and benchmarks. */
+guint     fw_frame_pool_get_n_chunks (gsize *bytes);
+
+G_END_DECLS
