@@ -11,6 +11,12 @@
  * not per frame.  Frames keep their order, and a close comes after the frames
  * that preceded it.  The owner never touches libsoup's socket; the socket
  * thread never touches the owner's objects.
+ *
+ * The owner takes in what arrived for a few milliseconds at a time, so that
+ * a backlog never holds its main loop for long, and what is waiting for the
+ * owner is bounded: past MAX_QUEUED_BYTES the socket thread stops reading
+ * until the owner has caught up, and the sender waits (TCP flow control)
+ * instead of the process growing.
  */
 
 #define G_LOG_DOMAIN "fw-socket-link"
@@ -22,6 +28,11 @@
 #include "fw-socket-link.h"
 
 #define DISPATCH_DELAY_MS 1
+/* How long the owner delivers frames in one go before it lets its main loop
+ * run other sources (drawing, input) in between. */
+#define DISPATCH_BUDGET_US 4000
+/* Frames received and not yet delivered, at most. */
+#define MAX_QUEUED_BYTES (16 * 1024 * 1024)
 
 struct _FwSocketLink
 {
@@ -34,10 +45,14 @@ struct _FwSocketLink
   FwSocketLinkFunc         func;
   gpointer                 user_data;
   gboolean                 closed;
+  GArray                  *batch;             /* taken from events, being delivered */
+  guint                    batch_next;
 
   /* Shared, under lock. */
   GMutex                   lock;
+  GCond                    drained;
   GArray                  *events;
+  gsize                    queued_bytes;
   gboolean                 dispatch_pending;
   gint                     detached;          /* atomic */
 
@@ -109,21 +124,75 @@ clear_event (FwSocketEvent *event)
   g_clear_pointer (&event->close_reason, g_free);
 }
 
-static gboolean
-dispatch_cb (gpointer data)
+static gsize
+event_size (const FwSocketEvent *event)
 {
-  FwSocketLink *self = data;
-  g_autoptr(GArray) batch = NULL;
+  return event->data != NULL ? g_bytes_get_size (event->data) : 0;
+}
+
+static void
+take_batch (FwSocketLink *self)
+{
+  g_clear_pointer (&self->batch, g_array_unref);
 
   g_mutex_lock (&self->lock);
-  batch = g_steal_pointer (&self->events);
+  self->batch = g_steal_pointer (&self->events);
   self->events = g_array_new (FALSE, FALSE, sizeof (FwSocketEvent));
   g_array_set_clear_func (self->events, (GDestroyNotify) clear_event);
   self->dispatch_pending = FALSE;
   g_mutex_unlock (&self->lock);
 
-  for (guint i = 0; i < batch->len && !self->closed; i++)
-    self->func (self, &g_array_index (batch, FwSocketEvent, i), 1, self->user_data);
+  self->batch_next = 0;
+}
+
+static gboolean dispatch_cb (gpointer data);
+
+static void
+schedule_dispatch (FwSocketLink *self,
+                   guint         delay_ms,
+                   gint          priority)
+{
+  GSource *source = delay_ms > 0 ? g_timeout_source_new (delay_ms) : g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, dispatch_cb, fw_socket_link_ref (self),
+                         (GDestroyNotify) fw_socket_link_unref);
+  g_source_set_static_name (source, "[fw-socket-link] dispatch");
+  g_source_attach (source, self->owner_context);
+  g_source_unref (source);
+}
+
+static gboolean
+dispatch_cb (gpointer data)
+{
+  FwSocketLink *self = data;
+  gint64 start = g_get_monotonic_time ();
+  gsize delivered = 0;
+
+  if (self->batch == NULL || self->batch_next >= self->batch->len)
+    take_batch (self);
+
+  for (guint n = 1; self->batch_next < self->batch->len && !self->closed; n++)
+    {
+      FwSocketEvent *event = &g_array_index (self->batch, FwSocketEvent, self->batch_next++);
+
+      delivered += event_size (event);
+      self->func (self, event, 1, self->user_data);
+      clear_event (event);
+
+      if (n % 16 == 0 && g_get_monotonic_time () - start >= DISPATCH_BUDGET_US)
+        break;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->queued_bytes -= MIN (delivered, self->queued_bytes);
+  if (self->queued_bytes <= MAX_QUEUED_BYTES / 2)
+    g_cond_broadcast (&self->drained);
+  g_mutex_unlock (&self->lock);
+
+  /* The rest after whatever else is waiting, drawing included. */
+  if (!self->closed && self->batch_next < self->batch->len)
+    schedule_dispatch (self, 0, G_PRIORITY_DEFAULT_IDLE);
 
   return G_SOURCE_REMOVE;
 }
@@ -142,6 +211,7 @@ push_event (FwSocketLink  *self,
       return;
     }
 
+  self->queued_bytes += event_size (event);
   g_array_append_val (self->events, *event);
   if (!self->dispatch_pending)
     {
@@ -150,20 +220,21 @@ push_event (FwSocketLink  *self,
     }
   g_mutex_unlock (&self->lock);
 
+  /* A millisecond later, not at once: what arrives meanwhile rides along,
+   * so that a flood wakes the owner a thousand times a second at most, not
+   * once a frame. */
   if (schedule)
-    {
-      /* A millisecond later, not at once: what arrives meanwhile rides along,
-       * so that a flood wakes the owner a thousand times a second at most,
-       * not once a frame. */
-      GSource *source = g_timeout_source_new (DISPATCH_DELAY_MS);
+    schedule_dispatch (self, DISPATCH_DELAY_MS, G_PRIORITY_DEFAULT);
+}
 
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, dispatch_cb, fw_socket_link_ref (self),
-                             (GDestroyNotify) fw_socket_link_unref);
-      g_source_set_static_name (source, "[fw-socket-link] dispatch");
-      g_source_attach (source, self->owner_context);
-      g_source_unref (source);
-    }
+/* On the socket thread: while the owner is far behind, stop reading. */
+static void
+wait_for_owner (FwSocketLink *self)
+{
+  g_mutex_lock (&self->lock);
+  while (self->queued_bytes > MAX_QUEUED_BYTES && !g_atomic_int_get (&self->detached))
+    g_cond_wait_until (&self->drained, &self->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&self->lock);
 }
 
 /* ---- libsoup's signals, on the socket thread ---- */
@@ -182,6 +253,7 @@ message_cb (SoupWebsocketConnection *connection,
   };
 
   push_event (data, &event);
+  wait_for_owner (data);
 }
 
 static void
@@ -414,6 +486,7 @@ fw_socket_link_new (const char       *uri,
   self->func = func;
   self->user_data = user_data;
   g_mutex_init (&self->lock);
+  g_cond_init (&self->drained);
   self->events = g_array_new (FALSE, FALSE, sizeof (FwSocketEvent));
   g_array_set_clear_func (self->events, (GDestroyNotify) clear_event);
 
@@ -462,7 +535,10 @@ fw_socket_link_close (FwSocketLink *self,
     return;
 
   self->closed = TRUE;
+  g_mutex_lock (&self->lock);
   g_atomic_int_set (&self->detached, 1);
+  g_cond_broadcast (&self->drained);
+  g_mutex_unlock (&self->lock);
 
   call = call_new (self);
   call->polite = polite;
@@ -489,7 +565,9 @@ fw_socket_link_unref (FwSocketLink *self)
   /* The last reference goes once the socket thread let go of the socket. */
   g_assert (self->connection == NULL);
   g_clear_pointer (&self->events, g_array_unref);
+  g_clear_pointer (&self->batch, g_array_unref);
   g_mutex_clear (&self->lock);
+  g_cond_clear (&self->drained);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->message);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
