@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-event-row.h"
+#include "fw-icon-cell.h"
 #include "fw-text-cell.h"
 
 struct _FwEventRow
@@ -29,10 +30,11 @@ struct _FwEventRow
 
   GtkWidget    *event_box;
   FwTextCell   *time_label;
-  GtkImage     *kind_image;
+  FwIconCell   *kind_image;
   FwTextCell   *name_label;
   FwTextCell   *text_label;
   FwTextCell   *topic_label;
+  /* Made when the row first shows a gap: most rows never do. */
   GtkWidget    *gap_box;
   GtkLabel     *gap_label;
 
@@ -108,6 +110,29 @@ row_names_cb (FwNameKind  kind,
 }
 
 static void
+ensure_gap_box (FwEventRow *self)
+{
+  GtkWidget *image;
+
+  if (self->gap_box != NULL)
+    return;
+
+  self->gap_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (self->gap_box, "gap-row");
+  image = g_object_new (GTK_TYPE_IMAGE,
+                        "icon-name", "fw-gap-symbolic",
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                        NULL);
+  gtk_box_append (GTK_BOX (self->gap_box), image);
+  self->gap_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->gap_label, 0.0f);
+  gtk_label_set_ellipsize (self->gap_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->gap_label), TRUE);
+  gtk_box_append (GTK_BOX (self->gap_box), GTK_WIDGET (self->gap_label));
+  gtk_widget_set_parent (self->gap_box, GTK_WIDGET (self));
+}
+
+static void
 fill_gap (FwEventRow *self,
           FwGap      *gap)
 {
@@ -119,6 +144,7 @@ fill_gap (FwEventRow *self,
    * down, e.g. "Disconnected 14:02:11–14:02:19 — events in this window may
    * be missing". */
   text = g_strdup_printf (_("Disconnected %s–%s — events in this window may be missing"), start, end);
+  ensure_gap_box (self);
   gtk_label_set_label (self->gap_label, text);
 
   gtk_widget_set_visible (self->event_box, FALSE);
@@ -185,7 +211,7 @@ fill_notification (FwEventRow     *self,
     name = kind_label (kind);
 
   fw_text_cell_set_text (self->time_label, time);
-  gtk_image_set_from_icon_name (self->kind_image, fw_describe_kind_icon_name (kind));
+  fw_icon_cell_set_icon_name (self->kind_image, fw_describe_kind_icon_name (kind));
   set_kind_class (self, kind_classes[kind]);
   fw_text_cell_set_text (self->name_label, name);
   fw_text_cell_set_text (self->text_label, text);
@@ -194,7 +220,8 @@ fill_notification (FwEventRow     *self,
 
   self->names_pending = names.missed;
 
-  gtk_widget_set_visible (self->gap_box, FALSE);
+  if (self->gap_box != NULL)
+    gtk_widget_set_visible (self->gap_box, FALSE);
   gtk_widget_set_visible (self->event_box, TRUE);
 }
 
@@ -204,7 +231,8 @@ fill (FwEventRow *self)
   self->names_pending = FALSE;
   self->needs_fill = FALSE;
   gtk_widget_set_child_visible (self->event_box, TRUE);
-  gtk_widget_set_child_visible (self->gap_box, TRUE);
+  if (self->gap_box != NULL)
+    gtk_widget_set_child_visible (self->gap_box, TRUE);
 
   if (FW_IS_NOTIFICATION (self->item))
     fill_notification (self, FW_NOTIFICATION (self->item));
@@ -271,7 +299,8 @@ fw_event_row_set_item (FwEventRow *self,
   self->names_pending = FALSE;
   self->needs_fill = item != NULL;
   gtk_widget_set_child_visible (self->event_box, FALSE);
-  gtk_widget_set_child_visible (self->gap_box, FALSE);
+  if (self->gap_box != NULL)
+    gtk_widget_set_child_visible (self->gap_box, FALSE);
 }
 
 gboolean
@@ -305,7 +334,7 @@ fw_event_row_dup_text (FwEventRow *self)
   g_return_val_if_fail (FW_IS_EVENT_ROW (self), NULL);
 
   fw_event_row_fill (self);
-  if (gtk_widget_get_visible (self->gap_box))
+  if (self->gap_box != NULL && gtk_widget_get_visible (self->gap_box))
     return g_strdup (gtk_label_get_label (self->gap_label));
 
   return g_strdup_printf ("%s %s %s %s",
@@ -322,6 +351,7 @@ fw_event_row_dispose (GObject *object)
   FwEventRow *self = (FwEventRow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_EVENT_ROW);
+  g_clear_pointer (&self->gap_box, gtk_widget_unparent);
   g_clear_object (&self->item);
   g_clear_object (&self->directory);
 
@@ -336,6 +366,7 @@ fw_event_row_class_init (FwEventRowClass *klass)
 
   object_class->dispose = fw_event_row_dispose;
 
+  g_type_ensure (FW_TYPE_ICON_CELL);
   g_type_ensure (FW_TYPE_TEXT_CELL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/fw-event-row.ui");
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, event_box);
@@ -344,8 +375,6 @@ fw_event_row_class_init (FwEventRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, FwEventRow, topic_label);
-  gtk_widget_class_bind_template_child (widget_class, FwEventRow, gap_box);
-  gtk_widget_class_bind_template_child (widget_class, FwEventRow, gap_label);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "eventrow");
