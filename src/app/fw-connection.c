@@ -14,6 +14,10 @@
 
 #include <glib/gi18n.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "fw-connection.h"
 #include "fw-topics.h"
 
@@ -34,7 +38,12 @@ struct _FwConnection
   FwDirectory   *directory;
   FwBoard       *board;
   gboolean       started;
+  guint          trim_source;
+  guint64        appended_at_trim;
 };
+
+/* How often the heap is given back (see trim_cb). */
+#define TRIM_INTERVAL_S 30
 
 G_DEFINE_FINAL_TYPE (FwConnection, fw_connection, G_TYPE_OBJECT)
 
@@ -79,6 +88,26 @@ user_tokens_changed_cb (FwTokenSource *tokens,
                                           NULL);
 }
 
+/* The list lets events go all day long, and what they and their handling
+ * allocated comes free in pieces all over the heap, which malloc keeps.
+ * While events arrive, give the free pages back now and then (it takes
+ * about a millisecond). */
+static gboolean
+trim_cb (gpointer user_data)
+{
+  FwConnection *self = user_data;
+  guint64 appended = fw_event_store_get_total_appended (self->store);
+
+  if (appended != self->appended_at_trim)
+    {
+      self->appended_at_trim = appended;
+#ifdef __GLIBC__
+      malloc_trim (0);
+#endif
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 static FwConnection *
 connection_new (FwTokenSource *tokens,
                 FwSimServer   *sim,
@@ -101,6 +130,9 @@ connection_new (FwTokenSource *tokens,
 
   g_signal_connect_object (self->session, "notification", G_CALLBACK (notification_cb), self, 0);
   g_signal_connect_object (self->session, "gap", G_CALLBACK (gap_cb), self, 0);
+#ifdef __GLIBC__
+  self->trim_source = g_timeout_add_seconds (TRIM_INTERVAL_S, trim_cb, self);
+#endif
   if (fw_token_source_get_grant (tokens) != FW_TOKEN_GRANT_CLIENT_CREDENTIALS)
     g_signal_connect_object (tokens, "user-tokens-changed", G_CALLBACK (user_tokens_changed_cb), self, 0);
 
@@ -515,6 +547,8 @@ static void
 fw_connection_dispose (GObject *object)
 {
   FwConnection *self = (FwConnection *)object;
+
+  g_clear_handle_id (&self->trim_source, g_source_remove);
 
   if (self->session != NULL)
     {
