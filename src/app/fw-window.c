@@ -42,6 +42,7 @@ struct _FwWindow
   GtkSearchEntry       *search_entry;
   GtkDropDown          *kind_dropdown;
   GtkStack             *list_stack;
+  AdwStatusPage        *no_match_page;
   GtkScrolledWindow    *list_scroller;
   GtkListView          *event_list;
   GtkWidget            *jump_button;
@@ -221,11 +222,16 @@ update_list_stack (FwWindow *self)
 
   if (self->filtered == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
     {
-      if (self->pausable != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->pausable)) > 0)
-        name = "no-match";
-      else
+      if (self->pausable == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->pausable)) == 0)
         name = "waiting";
+      /* "No matching events" only once the filter has seen them all. */
+      else if (gtk_filter_list_model_get_pending (self->filtered) == 0)
+        name = "no-match";
     }
+  /* Its large icon is loaded (and an SVG renderer with it) only if a search
+   * ever finds nothing. */
+  if (g_str_equal (name, "no-match") && adw_status_page_get_icon_name (self->no_match_page) == NULL)
+    adw_status_page_set_icon_name (self->no_match_page, "edit-find-symbolic");
   gtk_stack_set_visible_child_name (self->list_stack, name);
 }
 
@@ -715,6 +721,8 @@ fw_window_set_connection (FwWindow     *self,
                                               g_object_ref (GTK_FILTER (self->filter)));
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (filtered_items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (update_list_stack), self,
                            G_CONNECT_SWAPPED);
 
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
@@ -1431,6 +1439,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, no_match_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, list_scroller);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, event_list);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, jump_button);
