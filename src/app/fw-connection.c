@@ -19,6 +19,7 @@
 #endif
 
 #include "fw-connection.h"
+#include "fw-frame-pool.h"
 #include "fw-topics.h"
 
 /* How often the demo's simulator moves its queues and agents. */
@@ -89,9 +90,9 @@ user_tokens_changed_cb (FwTokenSource *tokens,
 }
 
 /* The list lets events go all day long, and what they and their handling
- * allocated comes free in pieces all over the heap, which malloc keeps.
- * While events arrive, give the free pages back now and then (it takes
- * about a millisecond). */
+ * allocated comes free in pieces all over the heap, which malloc keeps, as
+ * the frame pool keeps emptied chunks.  While events arrive, give the free
+ * pages back now and then (it takes about a millisecond). */
 static gboolean
 trim_cb (gpointer user_data)
 {
@@ -101,6 +102,7 @@ trim_cb (gpointer user_data)
   if (appended != self->appended_at_trim)
     {
       self->appended_at_trim = appended;
+      fw_frame_pool_trim ();
 #ifdef __GLIBC__
       malloc_trim (0);
 #endif

@@ -39,6 +39,11 @@
 #endif
 
 #define CHUNK_SIZE  (256 * 1024)
+/* Emptied chunks kept for the next ones (16 MiB at most, until
+ * fw_frame_pool_trim()): a list that lets thousands of frames go at once and
+ * takes as many in then maps nothing and touches no new page.  Unmapping and
+ * mapping them instead costs every thread of the process. */
+#define MAX_SPARE   64
 #define ALIGN(n)    (((n) + 7) & ~(gsize) 7)
 
 typedef struct
@@ -53,6 +58,8 @@ typedef struct
 
 static GMutex lock;
 static Chunk *current;
+static Chunk *spare[MAX_SPARE];
+static guint n_spare;
 static guint n_chunks;
 static gsize chunk_bytes;
 
@@ -71,6 +78,16 @@ chunk_new (gsize size)
   char *start;
   char *aligned;
   Chunk *chunk;
+
+  if (size == CHUNK_SIZE && n_spare > 0)
+    {
+      chunk = spare[--n_spare];
+      chunk->used = HEADER_SIZE;
+      chunk->n_live = 0;
+      n_chunks++;
+      chunk_bytes += size;
+      return chunk;
+    }
 
   /* Map a chunk's size more than needed, then unmap what lies before the
    * first CHUNK_SIZE boundary and after the chunk. */
@@ -99,7 +116,10 @@ chunk_release (Chunk *chunk)
     return;
   n_chunks--;
   chunk_bytes -= chunk->size;
-  munmap (chunk, chunk->size);
+  if (chunk->size == CHUNK_SIZE && n_spare < MAX_SPARE)
+    spare[n_spare++] = chunk;
+  else
+    munmap (chunk, chunk->size);
 }
 
 gboolean
@@ -190,6 +210,15 @@ fw_frame_pool_free (char *block)
 
   g_mutex_lock (&lock);
   chunk_release (chunk_of (block));
+  g_mutex_unlock (&lock);
+}
+
+void
+fw_frame_pool_trim (void)
+{
+  g_mutex_lock (&lock);
+  while (n_spare > 0)
+    munmap (spare[--n_spare], CHUNK_SIZE);
   g_mutex_unlock (&lock);
 }
 

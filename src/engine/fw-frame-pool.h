@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Private to the engine.
+ * FwNotification allocates here; others only trim.
  */
 
 #pragma once
@@ -20,7 +20,10 @@ void      fw_frame_pool_shrink      (char  *block,
                                      gsize  size,
                                      gsize  new_size);
 void      fw_frame_pool_free        (char  *block);
-/* Chunks alive and bytes they hold, for tests and benchmarks. */
+/* Gives the emptied chunks kept for reuse back to the system. */
+void      fw_frame_pool_trim        (void);
+/* Chunks holding frames and their bytes (empty ones kept for reuse are not
+ * counted), for tests and benchmarks. */
 guint     fw_frame_pool_get_n_chunks (gsize *bytes);
 
 G_END_DECLS
