@@ -10,7 +10,7 @@
  * where a frame's time went, frames drawn, and the process's memory.
  * --empty measures an empty libadwaita window the same way, for comparison.
  *
- * Run under a display: xvfb-run -a build/tests/app/bench-app
+ * Run under a display: GSK_RENDERER=cairo xvfb-run -a build/tests/app/bench-app
  */
 
 /* RUSAGE_THREAD */
@@ -371,6 +371,9 @@ main (int   argc,
   gint64 fill_start, steady_start, steady_end, cpu_start, cpu_end, main_start, main_end;
   guint64 steady_first, steady_last;
   FILE *input;
+
+  /* The schemas of this build, unless told otherwise. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", FW_BUILD_SCHEMA_DIR, FALSE);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
