@@ -39,6 +39,7 @@
 #include "fw-correlation-set.h"
 #include "fw-engine.h"
 #include "fw-sim-server.h"
+#include "fw-test-util.h"
 
 #define TOPIC            "v2.users." FW_SIM_USER_ANA ".presence"
 #define TARGET_RATE      350000.0
@@ -66,23 +67,7 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
-/* ---- Memory ---- */
-
-static gint64
-read_status_kib (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-
-  line = strstr (status, field);
-  if (line == NULL)
-    return -1;
-
-  return g_ascii_strtoll (line + strlen (field), NULL, 10);
-}
+/* ---- CPU ---- */
 
 static double
 cpu_seconds (int who)
@@ -938,11 +923,11 @@ run_client (int command_fd,
   malloc_trim (0);
 
   /* Retention: what N notifications cost, store slots included. */
-  rss_before = read_status_kib ("VmRSS:");
+  rss_before = fw_test_proc_status_kib ("self", "VmRSS");
   run_flood (&client, retain, &seconds);
   fw_event_store_flush (client.store);
-  rss_after = read_status_kib ("VmRSS:");
-  hwm = read_status_kib ("VmHWM:");
+  rss_after = fw_test_proc_status_kib ("self", "VmRSS");
+  hwm = fw_test_proc_status_kib ("self", "VmHWM");
   /* In ceiling mode a few frames of the warm-up may land after the clear. */
   n_retained = client.receive_only ? retain : g_list_model_get_n_items (G_LIST_MODEL (client.store));
   if (!client.receive_only && !client.ceiling)
@@ -966,7 +951,7 @@ run_client (int command_fd,
   threads_after = thread_cpu_seconds ();
   server_cpu = server_cpu_seconds (&client) - server_cpu;
   hwm_retain = hwm;
-  hwm = read_status_kib ("VmHWM:");
+  hwm = fw_test_proc_status_kib ("self", "VmHWM");
   appended_rate = (client.n_appended - appended_before - 1) / seconds;
   rate_text = format_count (rate);
   appended_text = format_count (appended_rate);
@@ -1039,7 +1024,7 @@ run_client (int command_fd,
              mix_received, n_rounds * 2, n_rounds * 2, mix_rejected, mix_duplicates,
              mix_appended, n_rounds * (MIX_ROUND - 4), mix_ok ? "OK" : "WRONG");
 
-  hwm = read_status_kib ("VmHWM:");
+  hwm = fw_test_proc_status_kib ("self", "VmHWM");
   g_print ("memory: %u notifications retained: RSS %.1f -> %.1f MiB, %.0f bytes per notification\n",
            n_retained, rss_before / 1024.0, rss_after / 1024.0, per_notification);
   g_print ("        peak RSS (VmHWM) %.1f MiB\n", hwm / 1024.0);

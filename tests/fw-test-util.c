@@ -134,3 +134,19 @@ fw_test_canned_server_new (guint        token_status,
 
   return server;
 }
+
+gint64
+fw_test_proc_status_kib (const char *pid,
+                         const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *key = g_strdup_printf ("\n%s:", field);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return -1;
+
+  line = strstr (status, key);
+  return line != NULL ? g_ascii_strtoll (line + strlen (key), NULL, 10) : -1;
+}

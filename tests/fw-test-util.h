@@ -68,4 +68,9 @@ SoupServer    *fw_test_canned_server_new (guint         token_status,
                                           const char   *body,
                                           char        **url_out);
 
+/* The "@field:" line of /proc/@pid/status ("self": this process), in KiB,
+ * e.g. "VmRSS"; -1 if there is none. */
+gint64         fw_test_proc_status_kib  (const char   *pid,
+                                         const char   *field);
+
 G_END_DECLS

@@ -359,15 +359,7 @@ start_cli (Soak *soak)
 static gint64
 cli_rss_kb (Soak *soak)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", soak->cli_pid);
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents (path, &status, NULL, NULL))
-    return -1;
-
-  line = strstr (status, "\nVmRSS:");
-  return line != NULL ? g_ascii_strtoll (line + strlen ("\nVmRSS:"), NULL, 10) : -1;
+  return fw_test_proc_status_kib (soak->cli_pid, "VmRSS");
 }
 
 static int

@@ -288,33 +288,12 @@ change_end_cb (GListModel *model)
   phases.worst_change = MAX (phases.worst_change, g_get_monotonic_time () - phases.change_start);
 }
 
-/* VmRSS and VmHWM of this process, in KiB. */
-static void
-read_memory (guint64 *rss,
-             guint64 *peak)
-{
-  g_autofree char *status = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  *rss = *peak = 0;
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return;
-  lines = g_strsplit (status, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "VmRSS:"))
-        *rss = g_ascii_strtoull (lines[i] + strlen ("VmRSS:"), NULL, 10);
-      else if (g_str_has_prefix (lines[i], "VmHWM:"))
-        *peak = g_ascii_strtoull (lines[i] + strlen ("VmHWM:"), NULL, 10);
-    }
-}
-
 static void
 print_memory (const char *what)
 {
-  guint64 rss, peak;
+  gint64 rss = fw_test_proc_status_kib ("self", "VmRSS");
+  gint64 peak = fw_test_proc_status_kib ("self", "VmHWM");
 
-  read_memory (&rss, &peak);
   printf ("memory (%s): %.1f MB resident, at most %.1f MB\n", what, rss / 1024.0, peak / 1024.0);
 }
 
