@@ -69,13 +69,13 @@ fw_icon_cell_snapshot (GtkWidget   *widget,
     }
 
   /* Foreground, then the error, warning and success colours GTK uses for
-   * symbolic icons by default. */
+   * symbolic icons by default (#cc0000, #f57900, #4e9a06). */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &colors[0]);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  gdk_rgba_parse (&colors[1], "#cc0000");
-  gdk_rgba_parse (&colors[2], "#f57900");
-  gdk_rgba_parse (&colors[3], "#4e9a06");
+  colors[1] = (GdkRGBA) { 0xcc / 255.0f, 0x00 / 255.0f, 0x00 / 255.0f, 1.0f };
+  colors[2] = (GdkRGBA) { 0xf5 / 255.0f, 0x79 / 255.0f, 0x00 / 255.0f, 1.0f };
+  colors[3] = (GdkRGBA) { 0x4e / 255.0f, 0x9a / 255.0f, 0x06 / 255.0f, 1.0f };
 
   x = (gtk_widget_get_width (widget) - ICON_SIZE) / 2.0f;
   y = (gtk_widget_get_height (widget) - ICON_SIZE) / 2.0f;
